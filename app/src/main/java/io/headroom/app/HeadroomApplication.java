@@ -1,0 +1,16 @@
+package io.headroom.app;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The Headroom commerce backend: one Spring Modulith module per business capability, each owning one
+ * PostgreSQL schema. See {@code docs/modules/} for the module map.
+ */
+@SpringBootApplication
+public class HeadroomApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(HeadroomApplication.class, args);
+    }
+}

@@ -1,0 +1,1 @@
+ALTER TABLE sample.widgets ADD COLUMN colour text NOT NULL DEFAULT 'grey';
