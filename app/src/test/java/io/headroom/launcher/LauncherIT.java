@@ -12,14 +12,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,24 +56,33 @@ class LauncherIT {
         Path home = ROOT.resolve("app/target/launcher-it-" + UUID.randomUUID());
         Map<String, String> env = Map.of("HEADROOM_PORT", Integer.toString(port),
                 "HEADROOM_LOCAL_PG", "127.0.0.1:" + freePort(), "HEADROOM_HOME", home.toString());
-        Running up = start(env, "up");
+        // Under a directory 'nobody' cannot enter (a clone in /root), the server lives in /var/tmp instead.
+        Path data = dataDirectory(run(env, "db", "status").output);
+        try {
+            Running up = start(env, "up");
 
-        Duration startup = up.awaitHealthy(port);
-        System.out.printf("[launcher] up answered UP in %.1f s (embedded PostgreSQL, fresh home)%n", startup.toMillis() / 1000.0);
-        assertThat(up.output()).contains("headroom: database: embedded");
-        assertThat(up.terminate()).isEqualTo(143);
-        assertThat(up.output()).contains("stopped the embedded PostgreSQL");
-        assertThat(postgresProcessesUnder(home)).isZero();
+            Duration startup = up.awaitHealthy(port);
+            System.out.printf("[launcher] up answered UP in %.1f s (embedded PostgreSQL, fresh home)%n", startup.toMillis() / 1000.0);
+            assertThat(up.output()).contains("headroom: database: embedded");
+            assertThat(postgresProcessesUsing(data)).as("postgres processes on %s while up", data).isPositive();
+            assertThat(up.terminate()).isEqualTo(143);
+            assertThat(up.output()).contains("stopped the embedded PostgreSQL");
+            assertThat(postgresProcessesUsing(data)).isZero();
 
-        assertThat(run(env, "db", "start").output).contains("started: jdbc:postgresql://127.0.0.1:");
-        Result url = run(env, "db", "url");
-        assertThat(url.output.trim()).matches("jdbc:postgresql://127\\.0\\.0\\.1:\\d+/headroom\\?user=postgres");
-        assertThat(run(env, "db", "status").output).contains("embedded: running, pid ");
-        assertThat(postgresProcessesUnder(home)).isPositive();
-        Result stop = run(env, "db", "stop");
-        assertThat(stop.exit).isZero();
-        assertThat(postgresProcessesUnder(home)).isZero();
-        assertThat(run(env, "db", "status").output).contains("embedded: stopped");
+            assertThat(run(env, "db", "start").output).contains("started: jdbc:postgresql://127.0.0.1:");
+            Result url = run(env, "db", "url");
+            assertThat(url.output.trim()).matches("jdbc:postgresql://127\\.0\\.0\\.1:\\d+/headroom\\?user=postgres");
+            assertThat(run(env, "db", "status").output).contains("embedded: running, pid ");
+            assertThat(postgresProcessesUsing(data)).isPositive();
+            Result stop = run(env, "db", "stop");
+            assertThat(stop.exit).isZero();
+            assertThat(postgresProcessesUsing(data)).isZero();
+            assertThat(run(env, "db", "status").output).contains("embedded: stopped");
+        } finally {
+            run(env, "db", "stop");
+            deleteTree(data.getParent().getParent());
+            deleteTree(home);
+        }
     }
 
     @Test
@@ -190,10 +203,27 @@ class LauncherIT {
         }
     }
 
-    static long postgresProcessesUnder(Path home) {
+    static long postgresProcessesUsing(Path dataDirectory) {
         return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(cmd -> cmd.contains("postgres") && cmd.contains(home.toString())).orElse(false))
+                .filter(p -> p.info().commandLine().map(cmd -> cmd.contains("postgres") && cmd.contains(dataDirectory.toString())).orElse(false))
                 .count();
+    }
+
+    /** The data directory named by {@code ./headroom db status} ("embedded: stopped, data /path"). */
+    static Path dataDirectory(String statusOutput) {
+        Matcher m = Pattern.compile("embedded: .*data (/\\S+)").matcher(statusOutput);
+        assertThat(m.find()).as("data directory in: %s", statusOutput).isTrue();
+        return Path.of(m.group(1));
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (Files.exists(root)) {
+            try (var paths = Files.walk(root)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     static int freePort() throws IOException {
