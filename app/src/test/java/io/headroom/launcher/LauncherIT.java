@@ -39,15 +39,15 @@ class LauncherIT {
     @Test
     void upServesHealthAndStopsEverythingOnSigterm() throws Exception {
         int port = freePort();
-        Running up = start(Map.of("HEADROOM_PORT", Integer.toString(port)), "up");
+        try (Running up = start(Map.of("HEADROOM_PORT", Integer.toString(port)), "up")) {
+            Duration startup = up.awaitHealthy(port);
+            System.out.printf("[launcher] up answered UP in %.1f s (default resolution)%n", startup.toMillis() / 1000.0);
+            List<ProcessHandle> children = up.process.descendants().toList();
 
-        Duration startup = up.awaitHealthy(port);
-        System.out.printf("[launcher] up answered UP in %.1f s (default resolution)%n", startup.toMillis() / 1000.0);
-        List<ProcessHandle> children = up.process.descendants().toList();
-
-        assertThat(up.terminate()).isEqualTo(143);
-        assertThat(children).as("processes the launcher started").noneMatch(ProcessHandle::isAlive);
-        assertThat(healthStatus(port)).isNull();
+            assertThat(up.terminate()).isEqualTo(143);
+            assertThat(children).as("processes the launcher started").noneMatch(ProcessHandle::isAlive);
+            assertThat(healthStatus(port)).isNull();
+        }
     }
 
     @Test
@@ -58,9 +58,7 @@ class LauncherIT {
                 "HEADROOM_LOCAL_PG", "127.0.0.1:" + freePort(), "HEADROOM_HOME", home.toString());
         // Under a directory 'nobody' cannot enter (a clone in /root), the server lives in /var/tmp instead.
         Path data = dataDirectory(run(env, "db", "status").output);
-        try {
-            Running up = start(env, "up");
-
+        try (Running up = start(env, "up")) {
             Duration startup = up.awaitHealthy(port);
             System.out.printf("[launcher] up answered UP in %.1f s (embedded PostgreSQL, fresh home)%n", startup.toMillis() / 1000.0);
             assertThat(up.output()).contains("headroom: database: embedded");
@@ -136,7 +134,8 @@ class LauncherIT {
     record Result(int exit, String output) {
     }
 
-    static final class Running {
+    /** A launcher process; closing it kills whatever of it is left, so a failed assertion leaks nothing. */
+    static final class Running implements AutoCloseable {
         final Process process;
         private final StringBuffer output = new StringBuffer();
         private final Thread reader;
@@ -156,6 +155,13 @@ class LauncherIT {
 
         String output() {
             return output.toString();
+        }
+
+        @Override
+        public void close() {
+            List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+            tree.add(process.toHandle());
+            tree.forEach(ProcessHandle::destroyForcibly);
         }
 
         Duration awaitHealthy(int port) throws Exception {
