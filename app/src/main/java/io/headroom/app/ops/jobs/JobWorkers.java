@@ -1,0 +1,74 @@
+package io.headroom.app.ops.jobs;
+
+import io.headroom.jobs.JobQueue;
+import io.headroom.jobs.JobRegistration;
+import io.headroom.jobs.JobWorker;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * One {@link JobWorker} per queue that has registrations, started after the web server (late phase) and stopped
+ * before it, each with the configured grace; plus the metrics sampler.
+ */
+class JobWorkers implements SmartLifecycle {
+
+    private final JobQueue queue;
+    private final List<JobRegistration> registrations;
+    private final JobMetrics metrics;
+    private final JobsProperties properties;
+    private final List<JobWorker> workers = new ArrayList<>();
+    private ScheduledExecutorService sampler;
+    private volatile boolean running;
+
+    JobWorkers(JobQueue queue, List<JobRegistration> registrations, JobMetrics metrics, JobsProperties properties) {
+        this.queue = queue;
+        this.registrations = registrations;
+        this.metrics = metrics;
+        this.properties = properties;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (properties.isWorkersEnabled()) {
+            Map<String, JobWorker.Builder> builders = new LinkedHashMap<>();
+            for (JobRegistration r : registrations) {
+                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(metrics)).handler(r.kind(), r.handler());
+            }
+            builders.values().forEach(b -> workers.add(b.build().start()));
+        }
+        sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobs-metrics").factory());
+        long every = properties.getSampleInterval().toMillis();
+        sampler.scheduleWithFixedDelay(() -> metrics.sample(queue), 0, every, TimeUnit.MILLISECONDS);
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        workers.parallelStream().forEach(w -> w.stop(properties.getStopGrace()));
+        workers.clear();
+        if (sampler != null) {
+            sampler.shutdownNow();
+        }
+        running = false;
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 2048;
+    }
+
+    List<JobWorker> workers() {
+        return List.copyOf(workers);
+    }
+}

@@ -1,0 +1,48 @@
+package io.headroom.app.ops.jobs;
+
+import io.headroom.jobs.JobQueue;
+import io.headroom.jobs.JobRegistration;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Binds headroom-jobs into the app: a {@link JobQueue} on the app's data source, one worker per queue from the
+ * {@link JobRegistration} beans the modules declare, and the queue's metrics in Micrometer.
+ */
+@AutoConfiguration(afterName = {
+        "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
+@EnableConfigurationProperties(JobsProperties.class)
+public class JobsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    JobMetrics jobMetrics(MeterRegistry registry) {
+        return new JobMetrics(registry);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    JobQueue jobQueue(DataSource dataSource, JobsProperties properties, Clock clock, JobMetrics metrics) {
+        return new JobQueue(dataSource, properties.toConfig(), clock, metrics);
+    }
+
+    @Bean
+    JobWorkers jobWorkers(JobQueue queue, ObjectProvider<JobRegistration> registrations, JobMetrics metrics, JobsProperties properties) {
+        List<JobRegistration> all = registrations.orderedStream().toList();
+        return new JobWorkers(queue, all, metrics, properties);
+    }
+}
