@@ -53,6 +53,13 @@ public final class JobWorker implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JobWorker.class.getName());
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
     private static final int ACK_BATCH = 1_000;
+    private static final long CLAIM_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** How often the ready tenants are looked up afresh (and the per-tenant ranges reset). */
+    static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(1);
+    /** The most tenants one discovery finds; more are found by the next ones, round-robin. */
+    static final int MAX_TENANTS = 1_000;
+    /** After a claim that found work but drained the queue, look again this soon (covers a debounced NOTIFY). */
+    static final Duration RECHECK_AFTER_WORK = Duration.ofMillis(50);
 
     private final JobQueue queue;
     private final String name;
@@ -73,6 +80,9 @@ public final class JobWorker implements AutoCloseable {
     private volatile boolean acknowledging;
     private volatile Instant lastPurge = Instant.EPOCH;
     private String tenantCursor = "";
+    private final java.util.TreeSet<String> activeTenants = new java.util.TreeSet<>();
+    private final Map<String, Cursor> cursors = new HashMap<>();
+    private Instant lastDiscovery = Instant.EPOCH;
     private Thread claimer;
     private Thread acker;
 
@@ -115,7 +125,10 @@ public final class JobWorker implements AutoCloseable {
         acker = Thread.ofPlatform().name("jobs-ack-" + name).start(this::acknowledgeLoop);
         claimer = Thread.ofPlatform().name("jobs-claim-" + name).start(this::claimLoop);
         housekeeping.scheduleWithFixedDelay(this::heartbeat, config.heartbeat().toMillis(), config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::maintain, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        // Reaping scans the lease index, whose entries for finished jobs a held snapshot keeps alive: run it (and the
+        // rotation check) every few seconds, not every poll. A crashed worker's jobs rerun within lease + this.
+        long maintainEvery = Math.min(config.heartbeat().toMillis(), config.rotationInterval().toMillis() / 2);
+        housekeeping.scheduleWithFixedDelay(this::maintain, 0, Math.max(1, maintainEvery), TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "job worker {0} started on queue {1} (concurrency {2}, kinds {3})",
                 workerId, name, config.concurrency(), handlers.keySet());
         return this;
@@ -125,6 +138,8 @@ public final class JobWorker implements AutoCloseable {
 
     private void claimLoop() {
         long failureBackoffMillis = 50;
+        boolean backlog = false;
+        int fullBatch = Math.min(config.claimBatch(), config.concurrency());
         while (claiming) {
             int slots = 0;
             try {
@@ -132,8 +147,18 @@ public final class JobWorker implements AutoCloseable {
                     continue;  // every slot busy
                 }
                 slots = 1 + permits.drainPermits();
+                if (backlog) {
+                    // Commits, not jobs, are what a claim costs: with a backlog, wait a moment for half a batch of free
+                    // slots rather than claiming one job at a time as each finishes.
+                    long until = System.nanoTime() + CLAIM_LINGER_NANOS;
+                    while (slots < fullBatch / 2 && System.nanoTime() < until
+                            && permits.tryAcquire(until - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                        slots += 1 + permits.drainPermits();
+                    }
+                }
                 int wanted = Math.min(slots, config.claimBatch());
                 List<Job> jobs = claim(wanted);
+                backlog = jobs.size() == wanted;
                 failureBackoffMillis = 50;
                 permits.release(slots - jobs.size());
                 slots = 0;
@@ -145,8 +170,10 @@ public final class JobWorker implements AutoCloseable {
                     inFlight.put(job.id(), running);
                     handlerThreads.execute(() -> run(running));
                 }
-                if (jobs.size() < wanted) {
+                if (jobs.isEmpty()) {
                     wakeup.await(config.pollInterval());
+                } else if (jobs.size() < wanted) {
+                    wakeup.await(config.pollInterval().compareTo(RECHECK_AFTER_WORK) < 0 ? config.pollInterval() : RECHECK_AFTER_WORK);
                 }
             } catch (InterruptedException e) {
                 permits.release(slots);
@@ -162,33 +189,76 @@ public final class JobWorker implements AutoCloseable {
         }
     }
 
-    /** Claims up to {@code wanted} ready jobs, sharing the batch equally among the ready tenants. */
-    List<Job> claim(int wanted) throws SQLException {
+    /**
+     * Claims up to {@code wanted} ready jobs, sharing the batch equally among the ready tenants.
+     *
+     * <p>The ready tenants are found by a skip scan at most once per {@link #DISCOVERY_INTERVAL}, plus the tenants
+     * that NOTIFY (or this worker's own retries) name in between. Per tenant, each claim continues after the last
+     * job the previous one took (a keyset range over job_claim), so it never walks the index entries of jobs already
+     * claimed, which vacuum cannot remove while another transaction holds an old snapshot. Discovery resets the
+     * ranges: a job that appears behind one (a higher priority, an earlier run_at, a released lease) waits at most
+     * one discovery interval.
+     */
+    synchronized List<Job> claim(int wanted) throws SQLException {
         Instant now = queue.clock().instant();
         Instant leaseEnd = now.plus(config.lease());
+        Set<String> noted = wakeup.drainTenants();
         return Jdbc.inTransaction(queue.dataSource(), c -> {
-            List<String> tenants = readyTenants(c, now, tenantCursor, null, wanted);
-            if (tenants.size() < wanted && !tenantCursor.isEmpty()) {
-                tenants.addAll(readyTenants(c, now, "", tenantCursor, wanted - tenants.size()));
+            if (!now.isBefore(lastDiscovery.plus(DISCOVERY_INTERVAL))) {
+                List<String> found = readyTenants(c, now, tenantCursor, null, MAX_TENANTS);
+                if (found.size() < MAX_TENANTS && !tenantCursor.isEmpty()) {
+                    found.addAll(readyTenants(c, now, "", tenantCursor, MAX_TENANTS - found.size()));
+                }
+                activeTenants.clear();
+                activeTenants.addAll(found);
+                cursors.clear();
+                lastDiscovery = now;
             }
+            activeTenants.addAll(noted);
+            List<String> tenants = nextTenants(wanted);
             if (tenants.isEmpty()) {
                 return List.of();
             }
             int share = ceilDiv(wanted, tenants.size());
             List<Job> claimed = claimFrom(c, tenants, share, wanted, now, leaseEnd);
+            Map<String, Integer> taken = new HashMap<>();
+            claimed.forEach(job -> taken.merge(job.tenant(), 1, Integer::sum));
             if (claimed.size() < wanted) {
                 // Tenants that took their full share may have more: they split what the others left unused.
-                Map<String, Integer> taken = new HashMap<>();
-                claimed.forEach(job -> taken.merge(job.tenant(), 1, Integer::sum));
                 List<String> busy = tenants.stream().filter(t -> taken.getOrDefault(t, 0) == share).toList();
                 if (!busy.isEmpty()) {
                     int rest = wanted - claimed.size();
-                    claimed.addAll(claimFrom(c, busy, ceilDiv(rest, busy.size()), rest, now, leaseEnd));
+                    List<Job> more = claimFrom(c, busy, ceilDiv(rest, busy.size()), rest, now, leaseEnd);
+                    more.forEach(job -> taken.merge(job.tenant(), 1, Integer::sum));
+                    claimed.addAll(more);
                 }
             }
+            // A tenant with nothing left after its range is dropped until discovery or a notification names it again.
+            tenants.stream().filter(t -> !taken.containsKey(t)).forEach(t -> {
+                activeTenants.remove(t);
+                cursors.remove(t);
+            });
             tenantCursor = tenants.get(tenants.size() - 1);
             return claimed;
         });
+    }
+
+    /** Up to {@code wanted} active tenants, round-robin: starting after the last tenant the previous claim served. */
+    private List<String> nextTenants(int wanted) {
+        List<String> next = new ArrayList<>(Math.min(wanted, activeTenants.size()));
+        for (String t : activeTenants.tailSet(tenantCursor, false)) {
+            if (next.size() == wanted) {
+                return next;
+            }
+            next.add(t);
+        }
+        for (String t : activeTenants.headSet(tenantCursor, true)) {
+            if (next.size() == wanted) {
+                break;
+            }
+            next.add(t);
+        }
+        return next;
     }
 
     /**
@@ -235,39 +305,68 @@ public final class JobWorker implements AutoCloseable {
     private List<Job> claimFrom(Connection c, List<String> tenants, int perTenant, int limit, Instant now, Instant leaseEnd)
             throws SQLException {
         List<Job> jobs = new ArrayList<>();
-        // Per tenant: job_claim in priority order, skipping rows other workers hold.
+        Integer[] ranks = new Integer[tenants.size()];
+        Timestamp[] runAts = new Timestamp[tenants.size()];
+        Long[] ids = new Long[tenants.size()];
+        for (int i = 0; i < tenants.size(); i++) {
+            Cursor cursor = cursors.get(tenants.get(i));
+            // No cursor: a rank below every real one (ranks are -priority, within a smallint), so all rows qualify.
+            ranks[i] = cursor == null ? Integer.MIN_VALUE : cursor.rank;
+            runAts[i] = Timestamp.from(cursor == null ? Instant.EPOCH : cursor.runAt);
+            ids[i] = cursor == null ? 0L : cursor.id;
+        }
+        // Per tenant: job_claim after the tenant's cursor, in priority order, skipping rows other workers hold.
         try (PreparedStatement claim = c.prepareStatement("""
                 WITH picked AS (
                     SELECT j.id, j.generation
-                    FROM unnest(?::text[]) WITH ORDINALITY AS t(tenant, ord)
+                    FROM unnest(?::text[], ?::integer[], ?::timestamptz[], ?::bigint[]) AS t(tenant, rank, run_at, id)
                     CROSS JOIN LATERAL (
                         SELECT id, generation FROM jobs.job
                         WHERE queue = ? AND tenant = t.tenant AND state = 'pending' AND run_at <= ?
-                        ORDER BY priority DESC, run_at, id
+                          AND (claim_rank, run_at, id) > (t.rank, t.run_at, t.id)
+                        ORDER BY claim_rank, run_at, id
                         LIMIT ?
                         FOR UPDATE SKIP LOCKED) j
                     LIMIT ?)
                 UPDATE jobs.job j SET state = 'running', attempts = j.attempts + 1, lease_owner = ?, lease_expires_at = ?
                 FROM picked p WHERE j.id = p.id AND j.generation = p.generation
                 RETURNING j.id, j.queue, j.tenant, j.kind, j.payload::text, j.dedup_key, j.priority, j.attempts,
-                          j.max_attempts, j.trace_parent, j.enqueued_at""")) {
-            Array array = c.createArrayOf("text", tenants.toArray());
-            claim.setArray(1, array);
-            claim.setString(2, name);
-            claim.setTimestamp(3, Timestamp.from(now));
-            claim.setInt(4, perTenant);
-            claim.setInt(5, limit);
-            claim.setString(6, workerId);
-            claim.setTimestamp(7, Timestamp.from(leaseEnd));
+                          j.max_attempts, j.trace_parent, j.enqueued_at, j.claim_rank, j.run_at""")) {
+            claim.setArray(1, c.createArrayOf("text", tenants.toArray()));
+            claim.setArray(2, c.createArrayOf("integer", ranks));
+            claim.setArray(3, c.createArrayOf("timestamptz", runAts));
+            claim.setArray(4, c.createArrayOf("bigint", ids));
+            claim.setString(5, name);
+            claim.setTimestamp(6, Timestamp.from(now));
+            claim.setInt(7, perTenant);
+            claim.setInt(8, limit);
+            claim.setString(9, workerId);
+            claim.setTimestamp(10, Timestamp.from(leaseEnd));
             try (ResultSet rs = claim.executeQuery()) {
                 while (rs.next()) {
-                    jobs.add(new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    Job job = new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                             rs.getString(6), rs.getShort(7), rs.getInt(8), rs.getInt(9), rs.getString(10),
-                            rs.getTimestamp(11).toInstant()));
+                            rs.getTimestamp(11).toInstant());
+                    jobs.add(job);
+                    Cursor position = new Cursor(rs.getInt(12), rs.getTimestamp(13).toInstant(), job.id());
+                    cursors.merge(job.tenant(), position, (a, b) -> a.compareTo(b) >= 0 ? a : b);
                 }
             }
         }
         return jobs;
+    }
+
+    /** A position in a tenant's claim order: (claim_rank, run_at, id). */
+    private record Cursor(int rank, Instant runAt, long id) implements Comparable<Cursor> {
+        @Override
+        public int compareTo(Cursor o) {
+            int byRank = Integer.compare(rank, o.rank);
+            if (byRank != 0) {
+                return byRank;
+            }
+            int byRunAt = runAt.compareTo(o.runAt);
+            return byRunAt != 0 ? byRunAt : Long.compare(id, o.id);
+        }
     }
 
     // --- running -----------------------------------------------------------------------------------------------
@@ -338,6 +437,7 @@ public final class JobWorker implements AutoCloseable {
             }
             return null;
         });
+        wakeup.noteTenant(job.tenant());
         events.retried(job, failure, next);
     }
 

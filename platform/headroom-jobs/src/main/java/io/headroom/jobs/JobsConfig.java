@@ -41,7 +41,7 @@ public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterv
     public static JobsConfig defaults() {
         return new JobsConfig(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1), 20, 16,
                 Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5), 10, 100_000,
-                Duration.ofSeconds(15), Duration.ofDays(14), Duration.ofDays(7), true);
+                Duration.ofSeconds(10), Duration.ofDays(14), Duration.ofDays(7), true);
     }
 
     public JobsConfig withLease(Duration lease, Duration heartbeat) {

@@ -92,6 +92,23 @@ class FairnessTest {
         QueueTestSupport.execute(db.dataSource(), "TRUNCATE jobs.job_g0, jobs.job_g1, jobs.job_g2");
     }
 
+    @Test
+    void aJobThatAppearsBehindATenantsClaimRangeWaitsAtMostOneDiscoveryInterval(TestDatabase db) throws Exception {
+        JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast(), clock, JobEvents.NONE);
+        for (int i = 0; i < 3; i++) {
+            QueueTestSupport.enqueue(queue, NewJob.builder("behind", "t", "noop").payload("{\"p\": \"low-" + i + "\"}").build());
+        }
+        JobWorker worker = worker(db, "behind");
+        assertThat(worker.claim(1)).singleElement().extracting(Job::payload).asString().contains("low-0");
+
+        QueueTestSupport.enqueue(queue, NewJob.builder("behind", "t", "noop").payload("{\"p\": \"urgent\"}").priority(5).build());
+        assertThat(worker.claim(1)).as("the range continues after low-0").singleElement().extracting(Job::payload).asString().contains("low-1");
+
+        clock.advance(JobWorker.DISCOVERY_INTERVAL);
+        assertThat(worker.claim(1)).as("discovery resets the range").singleElement().extracting(Job::payload).asString().contains("urgent");
+        QueueTestSupport.execute(db.dataSource(), "TRUNCATE jobs.job_g0, jobs.job_g1, jobs.job_g2");
+    }
+
     private static Map<String, Integer> countByTenant(List<Job> jobs) {
         Map<String, Integer> counts = new HashMap<>();
         jobs.forEach(job -> counts.merge(job.tenant(), 1, Integer::sum));

@@ -127,6 +127,21 @@ class LeaseAndRotationTest {
     }
 
     @Test
+    void aGenerationHoldingADeepBacklogIsNotCopiedForward(TestDatabase db) throws Exception {
+        JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast(), clock, JobEvents.NONE);
+        QueueTestSupport.execute(db.dataSource(), "UPDATE jobs.rotation SET current_generation = 2, rotated_at = now() - interval '1 hour'");
+        // Generation 0 is the oldest; give it more unfinished jobs than rotation will copy.
+        QueueTestSupport.execute(db.dataSource(), """
+                INSERT INTO jobs.job (generation, queue, tenant, kind, payload, priority, state, run_at, attempts, max_attempts, enqueued_at)
+                SELECT 0, 'deep', 't', 'noop', '{}', 0, 'pending', now() + interval '1 day', 0, 10, now()
+                FROM generate_series(1, %d)""".formatted(JobQueue.ROTATION_MOVE_LIMIT + 1));
+
+        assertThat(queue.rotateIfDue()).isFalse();
+        assertThat(scalar(db.dataSource(), "SELECT count(*) FROM jobs.job_g0")).isEqualTo(JobQueue.ROTATION_MOVE_LIMIT + 1);
+        assertThat(scalar(db.dataSource(), "SELECT current_generation FROM jobs.rotation")).isEqualTo(2);
+    }
+
+    @Test
     void stoppingReleasesUnfinishedJobsAtOnceWithTheirAttemptGivenBack(TestDatabase db) throws Exception {
         JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast(), clock, JobEvents.NONE);
         long id = enqueue(queue, NewJob.builder("stop", "t", "block").build()).id();

@@ -31,6 +31,38 @@ class WakeupTest {
     }
 
     @Test
+    void aProcessSendsAtMostOneNotifyPerQueueAndTenantInTheDebounceWindow(TestDatabase db) throws Exception {
+        MutableClock clock = MutableClock.atNow();
+        JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast(), clock, JobEvents.NONE);
+        try (java.sql.Connection listener = db.connect()) {
+            listener.createStatement().execute("LISTEN headroom_jobs");
+            org.postgresql.PGConnection pg = listener.unwrap(org.postgresql.PGConnection.class);
+
+            for (int i = 0; i < 5; i++) {
+                enqueue(queue, NewJob.builder("debounce", "t", "noop").build());  // five commits within one instant
+            }
+            enqueue(queue, NewJob.builder("debounce-other", "t", "noop").build());
+            clock.advance(JobQueue.NOTIFY_DEBOUNCE.plusMillis(1));
+            enqueue(queue, NewJob.builder("debounce", "t", "noop").build());
+
+            java.util.List<String> received = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (received.size() < 3 && System.nanoTime() < deadline) {
+                org.postgresql.PGNotification[] batch = pg.getNotifications(200);
+                if (batch != null) {
+                    for (org.postgresql.PGNotification n : batch) {
+                        received.add(n.getParameter());
+                    }
+                }
+            }
+            org.postgresql.PGNotification[] extra = pg.getNotifications(300);
+            assertThat(received).containsExactly("debounce\nt", "debounce-other\nt", "debounce\nt");
+            assertThat(extra == null ? 0 : extra.length).isZero();
+        }
+        QueueTestSupport.execute(db.dataSource(), "DELETE FROM jobs.job WHERE queue LIKE 'debounce%'");
+    }
+
+    @Test
     void withNotifyOffPollingAloneRunsTheJob(TestDatabase db) throws Exception {
         JobsConfig config = QueueTestSupport.fast().withPollInterval(Duration.ofMillis(100)).withWakeOnNotify(false);
         JobQueue queue = new JobQueue(db.dataSource(), config, Clock.systemUTC(), JobEvents.NONE);

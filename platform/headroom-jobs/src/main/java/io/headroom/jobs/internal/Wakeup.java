@@ -13,7 +13,8 @@ import org.postgresql.PGNotification;
 
 /**
  * Wakes an idle worker when a job is enqueued on its queue: LISTEN on a connection of its own, debounced so that a
- * burst of NOTIFYs costs one wake-up. Waiting always ends after the poll interval too, so a lost notification, a
+ * burst of NOTIFYs costs one wake-up. The payload is {@code queue + '\n' + tenant}; the tenants are handed to the
+ * worker so that a tenant's first job is claimed without waiting for the next tenant discovery. Waiting always ends after the poll interval too, so a lost notification, a
  * dropped LISTEN connection or NOTIFY being off (transaction-mode poolers) only adds up to one poll interval.
  */
 public final class Wakeup implements AutoCloseable {
@@ -21,6 +22,7 @@ public final class Wakeup implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Wakeup.class.getName());
 
     private final Semaphore signal = new Semaphore(0);
+    private final java.util.Set<String> notifiedTenants = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final String channel;
     private final String queue;
     private final DataSource dataSource;
@@ -38,6 +40,21 @@ public final class Wakeup implements AutoCloseable {
     /** Starts listening (only when NOTIFY is on; otherwise waiting is plain polling). */
     public void listen() {
         listener = Thread.ofPlatform().daemon().name("jobs-listen-" + queue).start(this::listenLoop);
+    }
+
+    /** Remembers that {@code tenant} has new work (a notification, or a retry of this worker's own). */
+    public void noteTenant(String tenant) {
+        notifiedTenants.add(tenant);
+    }
+
+    /** The tenants noted since the last call. */
+    public java.util.Set<String> drainTenants() {
+        java.util.Set<String> drained = new java.util.HashSet<>();
+        for (var it = notifiedTenants.iterator(); it.hasNext(); ) {
+            drained.add(it.next());
+            it.remove();
+        }
+        return drained;
     }
 
     /** Wakes the waiter now. */
@@ -64,11 +81,16 @@ public final class Wakeup implements AutoCloseable {
                 while (open) {
                     PGNotification[] notifications = pg.getNotifications(500);
                     if (notifications != null) {
+                        String prefix = queue + "\n";
+                        boolean ours = false;
                         for (PGNotification n : notifications) {
-                            if (queue.equals(n.getParameter())) {
-                                signal();
-                                break;
+                            if (n.getParameter().startsWith(prefix)) {
+                                notifiedTenants.add(n.getParameter().substring(prefix.length()));
+                                ours = true;
                             }
+                        }
+                        if (ours) {
+                            signal();
                         }
                     }
                 }
