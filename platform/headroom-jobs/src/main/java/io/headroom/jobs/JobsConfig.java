@@ -39,63 +39,156 @@ public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterv
     }
 
     public static JobsConfig defaults() {
-        return new JobsConfig(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1), 20, 16,
-                Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofMinutes(5), 10, 100_000,
-                Duration.ofSeconds(10), Duration.ofDays(14), Duration.ofDays(7), true);
+        return new Builder().build();
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public JobsConfig withLease(Duration lease, Duration heartbeat) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().lease(lease, heartbeat).build();
     }
 
     public JobsConfig withPollInterval(Duration value) {
-        return new JobsConfig(lease, heartbeat, value, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().pollInterval(value).build();
     }
 
     public JobsConfig withClaimBatch(int value) {
-        return new JobsConfig(lease, heartbeat, pollInterval, value, concurrency, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().claimBatch(value).build();
     }
 
     public JobsConfig withConcurrency(int value) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, value, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().concurrency(value).build();
     }
 
     public JobsConfig withHandlerTimeout(Duration value) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, value, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().handlerTimeout(value).build();
     }
 
     public JobsConfig withBackoff(Duration base, Duration cap) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, base, cap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().backoff(base, cap).build();
     }
 
     public JobsConfig withDefaultMaxAttempts(int value) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                value, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().defaultMaxAttempts(value).build();
     }
 
     public JobsConfig withTenantPendingCap(int value) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, value, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().tenantPendingCap(value).build();
     }
 
     public JobsConfig withRotationInterval(Duration value) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, value, deadRetention, handledRetention, wakeOnNotify);
+        return toBuilder().rotationInterval(value).build();
     }
 
     public JobsConfig withRetention(Duration dead, Duration handled) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, dead, handled, wakeOnNotify);
+        return toBuilder().retention(dead, handled).build();
     }
 
     public JobsConfig withWakeOnNotify(boolean value) {
-        return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, value);
+        return toBuilder().wakeOnNotify(value).build();
+    }
+
+    /** Builds a {@link JobsConfig}; starts from the defaults. Not thread-safe. */
+    public static final class Builder {
+        private Duration lease = Duration.ofSeconds(30);
+        private Duration heartbeat = Duration.ofSeconds(10);
+        private Duration pollInterval = Duration.ofSeconds(1);
+        private int claimBatch = 20;
+        private int concurrency = 16;
+        private Duration handlerTimeout = Duration.ofSeconds(60);
+        private Duration backoffBase = Duration.ofSeconds(1);
+        private Duration backoffCap = Duration.ofMinutes(5);
+        private int defaultMaxAttempts = 10;
+        private int tenantPendingCap = 100_000;
+        private Duration rotationInterval = Duration.ofSeconds(10);
+        private Duration deadRetention = Duration.ofDays(14);
+        private Duration handledRetention = Duration.ofDays(7);
+        private boolean wakeOnNotify = true;
+
+        public Builder() {
+        }
+
+        private Builder(JobsConfig c) {
+            lease = c.lease;
+            heartbeat = c.heartbeat;
+            pollInterval = c.pollInterval;
+            claimBatch = c.claimBatch;
+            concurrency = c.concurrency;
+            handlerTimeout = c.handlerTimeout;
+            backoffBase = c.backoffBase;
+            backoffCap = c.backoffCap;
+            defaultMaxAttempts = c.defaultMaxAttempts;
+            tenantPendingCap = c.tenantPendingCap;
+            rotationInterval = c.rotationInterval;
+            deadRetention = c.deadRetention;
+            handledRetention = c.handledRetention;
+            wakeOnNotify = c.wakeOnNotify;
+        }
+
+        public Builder lease(Duration lease, Duration heartbeat) {
+            this.lease = lease;
+            this.heartbeat = heartbeat;
+            return this;
+        }
+
+        public Builder pollInterval(Duration value) {
+            this.pollInterval = value;
+            return this;
+        }
+
+        public Builder claimBatch(int value) {
+            this.claimBatch = value;
+            return this;
+        }
+
+        public Builder concurrency(int value) {
+            this.concurrency = value;
+            return this;
+        }
+
+        public Builder handlerTimeout(Duration value) {
+            this.handlerTimeout = value;
+            return this;
+        }
+
+        public Builder backoff(Duration base, Duration cap) {
+            this.backoffBase = base;
+            this.backoffCap = cap;
+            return this;
+        }
+
+        public Builder defaultMaxAttempts(int value) {
+            this.defaultMaxAttempts = value;
+            return this;
+        }
+
+        public Builder tenantPendingCap(int value) {
+            this.tenantPendingCap = value;
+            return this;
+        }
+
+        public Builder rotationInterval(Duration value) {
+            this.rotationInterval = value;
+            return this;
+        }
+
+        public Builder retention(Duration dead, Duration handled) {
+            this.deadRetention = dead;
+            this.handledRetention = handled;
+            return this;
+        }
+
+        public Builder wakeOnNotify(boolean value) {
+            this.wakeOnNotify = value;
+            return this;
+        }
+
+        public JobsConfig build() {
+            return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
+                    defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+        }
     }
 }
