@@ -62,6 +62,8 @@ public final class QueueBench {
     private final StringBuilder report = new StringBuilder();
     private java.util.Set<String> parts = java.util.Set.of("throughput", "pgbench", "held");
     private boolean notify = true;
+    private java.util.Set<String> systems = java.util.Set.of("headroom", "db-scheduler");
+    private Duration discovery = JobsConfig.defaults().discoveryInterval();
 
     private QueueBench(int jobs, int producers, int concurrency, Duration baseline, Duration held, Duration window) {
         this.jobs = jobs;
@@ -81,6 +83,8 @@ public final class QueueBench {
         long windowSeconds = 10;
         String parts = null;
         Boolean notify = null;
+        String systems = null;
+        Duration discovery = null;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 usage("missing value for " + args[i]);
@@ -95,6 +99,8 @@ public final class QueueBench {
                 case "--window-seconds" -> windowSeconds = Long.parseLong(value);
                 case "--parts" -> parts = value;
                 case "--notify" -> notify = Boolean.parseBoolean(value);
+                case "--systems" -> systems = value;
+                case "--discovery-millis" -> discovery = Duration.ofMillis(Long.parseLong(value));
                 default -> usage("unknown flag " + args[i]);
             }
         }
@@ -106,12 +112,18 @@ public final class QueueBench {
         if (notify != null) {
             bench.notify = notify;
         }
+        if (systems != null) {
+            bench.systems = java.util.Set.of(systems.split(","));
+        }
+        if (discovery != null) {
+            bench.discovery = discovery;
+        }
         bench.run();
     }
 
     private static void usage(String problem) {
         System.err.println("queue-bench: " + problem + "; flags: --jobs N --producers N --concurrency N "
-                + "--baseline-seconds S --held-seconds S --window-seconds S --parts throughput,pgbench,held --notify true|false");
+                + "--baseline-seconds S --held-seconds S --window-seconds S --parts throughput,pgbench,held --notify true|false --systems headroom,db-scheduler --discovery-millis N");
         System.exit(2);
     }
 
@@ -263,19 +275,24 @@ public final class QueueBench {
                 + "session holding a snapshot (it read a different table). Per %d-second window: jobs processed per second, "
                 + "dead tuples in the queue's tables.", baseline.toSeconds(), held.toSeconds(), window.toSeconds());
         line("");
-        Result ours = continuous(url, true);
-        Result peer = continuous(url, false);
+        List<Result> results = new ArrayList<>();
+        if (systems.contains("headroom")) {
+            results.add(continuous(url, true));
+        }
+        if (systems.contains("db-scheduler")) {
+            results.add(continuous(url, false));
+        }
         line("| system | baseline jobs/s | with held snapshot jobs/s | change | dead tuples, baseline max | dead tuples, held: first window / max / last window |");
         line("|---|---|---|---|---|---|");
-        for (Result r : List.of(ours, peer)) {
+        for (Result r : results) {
             line("| %s | %,.0f | %,.0f | %+.1f%% | %,d | %,d / %,d / %,d |", r.name, r.baselineRate, r.heldRate,
                     100 * (r.heldRate / r.baselineRate - 1), r.baselineDeadMax, r.heldDeadFirst, r.heldDeadMax, r.heldDeadLast);
         }
         line("");
-        line("Windows (jobs/s, dead tuples), headroom-jobs: %s", ours.windows);
-        line("");
-        line("Windows (jobs/s, dead tuples), db-scheduler: %s", peer.windows);
-        line("");
+        for (Result r : results) {
+            line("Windows (jobs/s, dead tuples), %s: %s", r.name, r.windows);
+            line("");
+        }
     }
 
     record Result(String name, double baselineRate, double heldRate, long baselineDeadMax, long heldDeadFirst, long heldDeadMax,
@@ -285,6 +302,7 @@ public final class QueueBench {
     private Result continuous(String url, boolean headroom) throws Exception {
         try (HikariDataSource ds = pool(url, Math.min(40, concurrency + producers + 4)); HikariDataSource probe = pool(url, 2)) {
             AtomicLong done = new AtomicLong();
+            AtomicLong produced = new AtomicLong();
             AtomicBoolean producing = new AtomicBoolean(true);
             List<Thread> threads = new ArrayList<>();
             AutoCloseable consumer;
@@ -301,6 +319,7 @@ public final class QueueBench {
                                 c.setAutoCommit(false);
                                 queue.enqueue(c, NewJob.builder("held", "tenant-" + (producer + 4 * (i++ % 5)), "noop").build());
                                 c.commit();
+                                produced.incrementAndGet();
                             } catch (SQLException e) {
                                 throw new IllegalStateException(e);
                             }
@@ -319,6 +338,7 @@ public final class QueueBench {
                     threads.add(Thread.ofPlatform().start(() -> {
                         while (producing.get()) {
                             client.schedule(noop.instance(UUID.randomUUID().toString()), Instant.now());
+                            produced.incrementAndGet();
                         }
                     }));
                 }
@@ -327,14 +347,14 @@ public final class QueueBench {
             String name = headroom ? "headroom-jobs (batch 100)" : "db-scheduler lock-and-fetch";
             StringBuilder windows = new StringBuilder();
             Thread.sleep(5_000);  // warm-up
-            long[] base = measure(done, probe, deadSql, baseline, windows);
+            long[] base = measure(done, produced, probe, deadSql, baseline, windows);
             windows.append(" | snapshot held from here: ");
             long[] heldStats;
             try (Connection holder = probe.getConnection(); Statement s = holder.createStatement()) {
                 holder.setAutoCommit(false);
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                 s.executeQuery("SELECT count(*) FROM other_work").close();
-                heldStats = measure(done, probe, deadSql, held, windows);
+                heldStats = measure(done, produced, probe, deadSql, held, windows);
                 holder.rollback();
             }
             producing.set(false);
@@ -349,7 +369,8 @@ public final class QueueBench {
     }
 
     /** Returns {processed, dead tuples in the first window, max, last window}. */
-    private long[] measure(AtomicLong done, HikariDataSource probe, String deadSql, Duration length, StringBuilder windows) throws Exception {
+    private long[] measure(AtomicLong done, AtomicLong produced, HikariDataSource probe, String deadSql, Duration length,
+                           StringBuilder windows) throws Exception {
         long windowsCount = Math.max(1, length.toSeconds() / window.toSeconds());
         long first = -1;
         long max = 0;
@@ -357,14 +378,17 @@ public final class QueueBench {
         long processed = 0;
         for (long w = 0; w < windowsCount; w++) {
             long before = done.get();
+            long producedBefore = produced.get();
             Thread.sleep(window.toMillis());
             long inWindow = done.get() - before;
+            long producedInWindow = produced.get() - producedBefore;
             processed += inWindow;
             long dead = scalar(probe, deadSql);
             first = first < 0 ? dead : first;
             max = Math.max(max, dead);
             last = dead;
-            windows.append(String.format(Locale.ROOT, "(%,.0f, %,d) ", inWindow / (double) window.toSeconds(), dead));
+            windows.append(String.format(Locale.ROOT, "(%,.0f, %,d, enq %,.0f) ", inWindow / (double) window.toSeconds(), dead,
+                    producedInWindow / (double) window.toSeconds()));
         }
         return new long[] {processed, first, max, last};
     }
@@ -372,7 +396,7 @@ public final class QueueBench {
     // --- helpers ---------------------------------------------------------------------------------------------
 
     private JobsConfig config() {
-        return JobsConfig.defaults().withConcurrency(concurrency).withPollInterval(Duration.ofMillis(100)).withWakeOnNotify(notify);
+        return JobsConfig.defaults().withConcurrency(concurrency).withPollInterval(Duration.ofMillis(100)).withWakeOnNotify(notify).withDiscoveryInterval(discovery);
     }
 
     @FunctionalInterface

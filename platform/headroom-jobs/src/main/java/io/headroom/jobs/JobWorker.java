@@ -54,8 +54,6 @@ public final class JobWorker implements AutoCloseable {
     private static final Duration PURGE_EVERY = Duration.ofHours(1);
     private static final int ACK_BATCH = 1_000;
     private static final long CLAIM_LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-    /** How often the ready tenants are looked up afresh (and the per-tenant ranges reset). */
-    static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(1);
     /** The most tenants one discovery finds; more are found by the next ones, round-robin. */
     static final int MAX_TENANTS = 1_000;
     /** After a claim that found work but drained the queue, look again this soon (covers a debounced NOTIFY). */
@@ -192,7 +190,7 @@ public final class JobWorker implements AutoCloseable {
     /**
      * Claims up to {@code wanted} ready jobs, sharing the batch equally among the ready tenants.
      *
-     * <p>The ready tenants are found by a skip scan at most once per {@link #DISCOVERY_INTERVAL}, plus the tenants
+     * <p>The ready tenants are found by a skip scan at most once per {@link JobsConfig#discoveryInterval()}, plus the tenants
      * that NOTIFY (or this worker's own retries) name in between. Per tenant, each claim continues after the last
      * job the previous one took (a keyset range over job_claim), so it never walks the index entries of jobs already
      * claimed, which vacuum cannot remove while another transaction holds an old snapshot. Discovery resets the
@@ -204,7 +202,7 @@ public final class JobWorker implements AutoCloseable {
         Instant leaseEnd = now.plus(config.lease());
         Set<String> noted = wakeup.drainTenants();
         return Jdbc.inTransaction(queue.dataSource(), c -> {
-            if (!now.isBefore(lastDiscovery.plus(DISCOVERY_INTERVAL))) {
+            if (!now.isBefore(lastDiscovery.plus(config.discoveryInterval()))) {
                 List<String> found = readyTenants(c, now, tenantCursor, null, MAX_TENANTS);
                 if (found.size() < MAX_TENANTS && !tenantCursor.isEmpty()) {
                     found.addAll(readyTenants(c, now, "", tenantCursor, MAX_TENANTS - found.size()));

@@ -17,14 +17,15 @@ import java.time.Duration;
  * @param defaultMaxAttempts  attempts before dead-letter, unless the job says otherwise
  * @param tenantPendingCap    pending jobs one tenant may have on one queue; more are refused
  * @param rotationInterval    how often the queue table's oldest generation is truncated
+ * @param discoveryInterval   how often a worker looks up the tenants with ready jobs afresh (and resets its claim ranges)
  * @param deadRetention       dead jobs older than this are purged
  * @param handledRetention    idempotency records older than this are purged (must outlive any redelivery)
  * @param wakeOnNotify            whether enqueue sends NOTIFY and workers LISTEN; off behind transaction-mode poolers
  */
 public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterval, int claimBatch, int concurrency,
                          Duration handlerTimeout, Duration backoffBase, Duration backoffCap, int defaultMaxAttempts,
-                         int tenantPendingCap, Duration rotationInterval, Duration deadRetention, Duration handledRetention,
-                         boolean wakeOnNotify) {
+                         int tenantPendingCap, Duration rotationInterval, Duration discoveryInterval, Duration deadRetention,
+                         Duration handledRetention, boolean wakeOnNotify) {
 
     public JobsConfig {
         if (heartbeat.compareTo(lease) >= 0) {
@@ -83,6 +84,10 @@ public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterv
         return toBuilder().rotationInterval(value).build();
     }
 
+    public JobsConfig withDiscoveryInterval(Duration value) {
+        return toBuilder().discoveryInterval(value).build();
+    }
+
     public JobsConfig withRetention(Duration dead, Duration handled) {
         return toBuilder().retention(dead, handled).build();
     }
@@ -104,6 +109,7 @@ public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterv
         private int defaultMaxAttempts = 10;
         private int tenantPendingCap = 100_000;
         private Duration rotationInterval = Duration.ofSeconds(10);
+        private Duration discoveryInterval = Duration.ofSeconds(1);
         private Duration deadRetention = Duration.ofDays(14);
         private Duration handledRetention = Duration.ofDays(7);
         private boolean wakeOnNotify = true;
@@ -123,6 +129,7 @@ public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterv
             defaultMaxAttempts = c.defaultMaxAttempts;
             tenantPendingCap = c.tenantPendingCap;
             rotationInterval = c.rotationInterval;
+            discoveryInterval = c.discoveryInterval;
             deadRetention = c.deadRetention;
             handledRetention = c.handledRetention;
             wakeOnNotify = c.wakeOnNotify;
@@ -175,6 +182,11 @@ public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterv
             return this;
         }
 
+        public Builder discoveryInterval(Duration value) {
+            this.discoveryInterval = value;
+            return this;
+        }
+
         public Builder retention(Duration dead, Duration handled) {
             this.deadRetention = dead;
             this.handledRetention = handled;
@@ -188,7 +200,8 @@ public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterv
 
         public JobsConfig build() {
             return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                    defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+                    defaultMaxAttempts, tenantPendingCap, rotationInterval, discoveryInterval, deadRetention, handledRetention,
+                    wakeOnNotify);
         }
     }
 }

@@ -104,7 +104,7 @@ class FairnessTest {
         QueueTestSupport.enqueue(queue, NewJob.builder("behind", "t", "noop").payload("{\"p\": \"urgent\"}").priority(5).build());
         assertThat(worker.claim(1)).as("the range continues after low-0").singleElement().extracting(Job::payload).asString().contains("low-1");
 
-        clock.advance(JobWorker.DISCOVERY_INTERVAL);
+        clock.advance(queue.config().discoveryInterval());
         assertThat(worker.claim(1)).as("discovery resets the range").singleElement().extracting(Job::payload).asString().contains("urgent");
         QueueTestSupport.execute(db.dataSource(), "TRUNCATE jobs.job_g0, jobs.job_g1, jobs.job_g2");
     }

@@ -27,13 +27,14 @@ public class JobsProperties {
     private int defaultMaxAttempts = DEFAULTS.defaultMaxAttempts();
     private int tenantPendingCap = DEFAULTS.tenantPendingCap();
     private Duration rotationInterval = DEFAULTS.rotationInterval();
+    private Duration discoveryInterval = DEFAULTS.discoveryInterval();
     private Duration deadRetention = DEFAULTS.deadRetention();
     private Duration handledRetention = DEFAULTS.handledRetention();
     private boolean wakeOnNotify = DEFAULTS.wakeOnNotify();
 
     JobsConfig toConfig() {
         return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
-                defaultMaxAttempts, tenantPendingCap, rotationInterval, deadRetention, handledRetention, wakeOnNotify);
+                defaultMaxAttempts, tenantPendingCap, rotationInterval, discoveryInterval, deadRetention, handledRetention, wakeOnNotify);
     }
 
     public boolean isWorkersEnabled() { return workersEnabled; }
@@ -64,6 +65,8 @@ public class JobsProperties {
     public void setTenantPendingCap(int value) { this.tenantPendingCap = value; }
     public Duration getRotationInterval() { return rotationInterval; }
     public void setRotationInterval(Duration value) { this.rotationInterval = value; }
+    public Duration getDiscoveryInterval() { return discoveryInterval; }
+    public void setDiscoveryInterval(Duration value) { this.discoveryInterval = value; }
     public Duration getDeadRetention() { return deadRetention; }
     public void setDeadRetention(Duration value) { this.deadRetention = value; }
     public Duration getHandledRetention() { return handledRetention; }
