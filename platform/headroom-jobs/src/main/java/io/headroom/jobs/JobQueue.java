@@ -84,6 +84,8 @@ public final class JobQueue {
      * @throws TenantQueueFullException when the tenant is at its pending cap on this queue (nothing written)
      */
     public Enqueued enqueue(Connection transaction, NewJob job) throws SQLException {
+        // Before the dedup key is taken, so that a refused enqueue leaves no key behind in a transaction the caller
+        // commits anyway; a duplicate therefore counts towards the cap estimate (which errs towards refusing).
         checkTenantCap(transaction, job.queue(), job.tenant());
         Instant now = clock.instant();
         Long id = null;
@@ -112,7 +114,7 @@ public final class JobQueue {
                 }
             }
         }
-        // NOTIFY rides on the insert (one round trip) and is delivered at commit; debounced per queue (NOTIFY_DEBOUNCE).
+        // NOTIFY rides on the insert (one round trip) and is delivered at commit; debounced per queue and tenant.
         String notify = config.wakeOnNotify() && notifyDue(job.queue() + "\n" + job.tenant(), now)
                 ? ", pg_notify('" + CHANNEL + "', queue || chr(10) || tenant)" : "";
         try (PreparedStatement insert = transaction.prepareStatement("""
