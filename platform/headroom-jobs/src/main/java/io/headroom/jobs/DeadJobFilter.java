@@ -15,8 +15,4 @@ public record DeadJobFilter(String queue, String tenant, String kind, Instant di
             throw new IllegalArgumentException("a replay filter needs a queue");
         }
     }
-
-    public static DeadJobFilter queue(String queue) {
-        return new DeadJobFilter(queue, null, null, null);
-    }
 }

@@ -69,11 +69,6 @@ public record DatabaseSettings(Optional<String> configuredUrl, Optional<InetSock
         return new DatabaseSettings(configuredUrl, localServer, databaseName, newHome);
     }
 
-    /** The same settings with a different local probe address, or none. */
-    public DatabaseSettings withLocalServer(Optional<InetSocketAddress> address) {
-        return new DatabaseSettings(configuredUrl, address, databaseName, home);
-    }
-
     static Optional<InetSocketAddress> parseLocalServer(String value) {
         if (value.equalsIgnoreCase("off")) {
             return Optional.empty();

@@ -92,11 +92,6 @@ public final class EmbeddedPostgres {
         return cluster.resolve("server.log");
     }
 
-    /** The PostgreSQL version of the binaries, e.g. {@code 17.11.0}. */
-    public String version() {
-        return binaries.version();
-    }
-
     /** The JDBC URL of {@code database} on this server listening on {@code port}. */
     public static String jdbcUrl(int port, String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + SUPERUSER;

@@ -67,8 +67,4 @@ class JobWorkers implements SmartLifecycle {
     public int getPhase() {
         return Integer.MAX_VALUE - 2048;
     }
-
-    List<JobWorker> workers() {
-        return List.copyOf(workers);
-    }
 }
