@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The queue's events as Micrometer counters and timers, and its backlog as gauges. Gauges are refreshed by
@@ -29,13 +31,18 @@ class JobMetrics implements JobEvents {
     private static final System.Logger LOG = System.getLogger(JobMetrics.class.getName());
 
     private final MeterRegistry registry;
+    private final Clock clock;
     private final MultiGauge depth;
     private final MultiGauge oldestAge;
     private final MultiGauge deadLetters;
     private final MultiGauge deadTuples;
+    /** Meters by name and tags: registering looks them up in the registry, too slow to repeat for every job. */
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
-    JobMetrics(MeterRegistry registry) {
+    JobMetrics(MeterRegistry registry, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
         this.depth = MultiGauge.builder("headroom.jobs.depth").description("Unfinished jobs by queue, tenant and state").register(registry);
         this.oldestAge = MultiGauge.builder("headroom.jobs.oldest.ready.age").baseUnit("seconds")
                 .description("How long the oldest ready job has waited, by queue and tenant").register(registry);
@@ -45,40 +52,51 @@ class JobMetrics implements JobEvents {
 
     @Override
     public void claimed(String queue, int count) {
-        Counter.builder("headroom.jobs.claimed").tag("queue", queue).register(registry).increment(count);
+        counter("headroom.jobs.claimed", "queue", queue).increment(count);
     }
 
     @Override
     public void completed(Job job, Duration took) {
-        Counter.builder("headroom.jobs.completed").tags(jobTags(job)).register(registry).increment();
-        Timer.builder("headroom.jobs.duration").tags(jobTags(job)).register(registry).record(took);
-        Timer.builder("headroom.jobs.queue.wait").tag("queue", job.queue()).register(registry)
-                .record(Duration.between(job.enqueuedAt(), Instant.now()).minus(took));
+        counter("headroom.jobs.completed", "queue", job.queue(), "kind", job.kind()).increment();
+        timer("headroom.jobs.duration", "queue", job.queue(), "kind", job.kind()).record(took);
+        timer("headroom.jobs.queue.wait", "queue", job.queue())
+                .record(Duration.between(job.enqueuedAt(), clock.instant()).minus(took));
     }
 
     @Override
     public void retried(Job job, Throwable cause, Instant nextRunAt) {
-        Counter.builder("headroom.jobs.failed").tags(jobTags(job)).tag("outcome", "retry").register(registry).increment();
+        counter("headroom.jobs.failed", "queue", job.queue(), "kind", job.kind(), "outcome", "retry").increment();
     }
 
     @Override
     public void deadLettered(Job job, String reason) {
-        Counter.builder("headroom.jobs.failed").tags(jobTags(job)).tag("outcome", "dead_letter").register(registry).increment();
+        counter("headroom.jobs.failed", "queue", job.queue(), "kind", job.kind(), "outcome", "dead_letter").increment();
     }
 
     @Override
     public void leasesExpired(String queue, int requeued, int deadLettered) {
-        Counter.builder("headroom.jobs.lease.expired").tag("queue", queue).register(registry).increment(requeued + deadLettered);
+        counter("headroom.jobs.lease.expired", "queue", queue).increment(requeued + deadLettered);
     }
 
     @Override
     public void failed(String operation, Throwable cause) {
         String op = operation.startsWith("record outcome") ? "record outcome" : operation;
-        Counter.builder("headroom.jobs.operation.errors").tag("operation", op).register(registry).increment();
+        counter("headroom.jobs.operation.errors", "operation", op).increment();
     }
 
-    private static Tags jobTags(Job job) {
-        return Tags.of("queue", job.queue(), "kind", job.kind());
+    private Counter counter(String name, String... tags) {
+        return counters.computeIfAbsent(key(name, tags), k -> Counter.builder(name).tags(tags).register(registry));
+    }
+
+    private Timer timer(String name, String... tags) {
+        return timers.computeIfAbsent(key(name, tags), k -> Timer.builder(name).tags(tags).register(registry));
+    }
+
+    private static List<String> key(String name, String... tags) {
+        List<String> key = new ArrayList<>(tags.length + 1);
+        key.add(name);
+        key.addAll(List.of(tags));
+        return key;
     }
 
     /** Refreshes the gauges from the database. */

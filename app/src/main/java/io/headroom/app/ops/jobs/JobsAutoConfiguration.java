@@ -30,8 +30,8 @@ public class JobsAutoConfiguration {
     }
 
     @Bean
-    JobMetrics jobMetrics(MeterRegistry registry) {
-        return new JobMetrics(registry);
+    JobMetrics jobMetrics(MeterRegistry registry, Clock clock) {
+        return new JobMetrics(registry, clock);
     }
 
     @Bean
