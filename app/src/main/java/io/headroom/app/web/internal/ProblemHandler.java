@@ -2,6 +2,7 @@ package io.headroom.app.web.internal;
 
 import io.headroom.app.web.ApiProblem;
 import io.headroom.jobs.TenantQueueFullException;
+import jakarta.validation.ConstraintViolationException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,17 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                         "the database is unavailable or overloaded; retry after the time in Retry-After", Map.of()));
     }
 
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> constraintViolation(ConstraintViolationException e) {
+        String detail = String.join("; ", e.getConstraintViolations().stream()
+                .map(v -> lastNode(v.getPropertyPath().toString()) + " " + v.getMessage()).sorted().toList());
+        return ResponseEntity.badRequest().body(ApiProblem.problem(HttpStatus.BAD_REQUEST, "invalid-parameter", "Invalid parameter", detail, Map.of()));
+    }
+
+    private static String lastNode(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
@@ -120,6 +132,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return switch (cause) {
             case UnrecognizedPropertyException u -> ApiProblem.problem(HttpStatus.BAD_REQUEST, "unknown-field", "Unknown field",
                     "unknown field '" + path(u) + "'", Map.of("errors", List.of(Map.of("field", path(u), "message", "is not a known field"))));
+            case MismatchedInputException m when String.valueOf(m.getOriginalMessage()).startsWith("Trailing token") ->
+                    ApiProblem.problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
+                            "the body has content after its JSON document", Map.of());
             case ValueInstantiationException v -> invalid(path(v), v.getCause() == null ? "is invalid" : v.getCause().getMessage());
             case MismatchedInputException m -> invalid(path(m).isEmpty() ? "body" : path(m), m.getTargetType() == null
                     ? "has the wrong type" : "must be " + typeName(m.getTargetType()));
