@@ -23,6 +23,12 @@ public class Reports {
     public static final String QUEUE = "reports";
     public static final String COMPUTE = "reporting.compute";
     public static final String BY_ID = "SELECT * FROM reporting.report WHERE tenant_id = ? AND id = ?";
+    public static final String PER_DAY = """
+            SELECT day, count(DISTINCT order_id) AS orders, sum(quantity) AS units, sum(amount_cents) AS revenue
+            FROM reporting.sale WHERE tenant_id = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day""";
+    public static final String PER_PRODUCT = """
+            SELECT product_id, sum(quantity) AS units, sum(amount_cents) AS revenue
+            FROM reporting.sale WHERE tenant_id = ? AND day BETWEEN ? AND ? GROUP BY product_id ORDER BY product_id""";
 
     private final JdbcClient jdbc;
     private final TransactionalJobs jobs;

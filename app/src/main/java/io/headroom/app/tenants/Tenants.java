@@ -22,6 +22,10 @@ public class Tenants {
     public record Tenant(TenantId id, String name, Plan plan) {
     }
 
+    public static final String AUTHENTICATE = """
+            SELECT t.id, t.name, t.plan FROM tenants.api_key k JOIN tenants.tenant t ON t.id = k.tenant_id
+            WHERE k.key_hash = ?""";
+
     private final JdbcClient jdbc;
     private final Clock clock;
 
@@ -47,9 +51,7 @@ public class Tenants {
         if (!ApiKeys.wellFormed(apiKey)) {
             return Optional.empty();
         }
-        return jdbc.sql("""
-                        SELECT t.id, t.name, t.plan FROM tenants.api_key k JOIN tenants.tenant t ON t.id = k.tenant_id
-                        WHERE k.key_hash = ?""")
+        return jdbc.sql(AUTHENTICATE)
                 .param(ApiKeys.hash(apiKey))
                 .query((rs, n) -> new Tenant(new TenantId(rs.getObject(1, UUID.class)), rs.getString(2), Plan.valueOf(rs.getString(3))))
                 .optional();

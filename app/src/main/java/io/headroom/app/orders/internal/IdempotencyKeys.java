@@ -30,7 +30,10 @@ import org.springframework.transaction.annotation.Transactional;
  * </ul>
  */
 @Component
-class IdempotencyKeys {
+public class IdempotencyKeys {
+
+    public static final String LOOKUP = "SELECT fingerprint, state, status, location, body FROM orders.idempotency_key WHERE tenant_id = ? AND key = ?";
+    public static final String EXPIRED = "SELECT ctid FROM orders.idempotency_key WHERE expires_at <= ? LIMIT 1000";
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyKeys.class);
 
@@ -78,7 +81,7 @@ class IdempotencyKeys {
         }
         record Existing(byte[] fingerprint, String state, Integer status, String location, String body) {
         }
-        Existing e = jdbc.sql("SELECT fingerprint, state, status, location, body FROM orders.idempotency_key WHERE tenant_id = ? AND key = ?")
+        Existing e = jdbc.sql(LOOKUP)
                 .params(tenant.value(), key)
                 .query((rs, n) -> new Existing(rs.getBytes(1), rs.getString(2), (Integer) rs.getObject(3), rs.getString(4), rs.getString(5)))
                 .single();
@@ -124,8 +127,7 @@ class IdempotencyKeys {
         int total = 0;
         do {
             deleted = jdbc.sql("""
-                            DELETE FROM orders.idempotency_key WHERE ctid = ANY (ARRAY(
-                                SELECT ctid FROM orders.idempotency_key WHERE expires_at <= ? LIMIT 1000))""")
+                            DELETE FROM orders.idempotency_key WHERE ctid = ANY (ARRAY(""" + EXPIRED + "))")
                     .param(Timestamp.from(clock.instant())).update();
             total += deleted;
         } while (deleted == 1000);

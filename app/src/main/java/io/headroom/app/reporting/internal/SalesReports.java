@@ -38,13 +38,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Configuration(proxyBeanMethods = false)
 class SalesReports implements JobHandler {
 
-    static final String PER_DAY = """
-            SELECT day, count(DISTINCT order_id) AS orders, sum(quantity) AS units, sum(amount_cents) AS revenue
-            FROM reporting.sale WHERE tenant_id = ? AND day BETWEEN ? AND ? GROUP BY day ORDER BY day""";
-    static final String PER_PRODUCT = """
-            SELECT product_id, sum(quantity) AS units, sum(amount_cents) AS revenue
-            FROM reporting.sale WHERE tenant_id = ? AND day BETWEEN ? AND ? GROUP BY product_id ORDER BY product_id""";
-
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final JsonMapper json;
@@ -106,7 +99,7 @@ class SalesReports implements JobHandler {
         }
         jdbc.sql("SELECT set_config('statement_timeout', ?, true)").param(statementTimeout.toMillis() + "ms").query(String.class).single();
         List<Map<String, Object>> days = new ArrayList<>();
-        jdbc.sql(PER_DAY).params(tenant.value(), r.get("from"), r.get("to")).query(rs -> {
+        jdbc.sql(Reports.PER_DAY).params(tenant.value(), r.get("from"), r.get("to")).query(rs -> {
             Map<String, Object> d = new LinkedHashMap<>();
             d.put("day", rs.getDate("day").toLocalDate().toString());
             d.put("orders", rs.getLong("orders"));
@@ -115,7 +108,7 @@ class SalesReports implements JobHandler {
             days.add(d);
         });
         List<Map<String, Object>> products = new ArrayList<>();
-        jdbc.sql(PER_PRODUCT).params(tenant.value(), r.get("from"), r.get("to")).query(rs -> {
+        jdbc.sql(Reports.PER_PRODUCT).params(tenant.value(), r.get("from"), r.get("to")).query(rs -> {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("productId", rs.getLong("product_id"));
             p.put("units", rs.getLong("units"));
