@@ -4,6 +4,7 @@ import io.headroom.app.catalog.Catalog;
 import io.headroom.app.catalog.Product;
 import io.headroom.app.web.ApiProblem;
 import io.headroom.app.web.Page;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -41,6 +42,7 @@ class ProductsController {
         this.catalog = catalog;
     }
 
+    @ApiResponse(responseCode = "201", description = "the product")
     @PostMapping(path = "/v1/products", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Product> create(@Valid @RequestBody CreateProduct request) {
         Product p = catalog.create(request.sku(), request.name(), request.priceCents(), request.stock());

@@ -3,6 +3,7 @@ package io.headroom.app.reporting.internal;
 import io.headroom.app.reporting.Report;
 import io.headroom.app.reporting.Reports;
 import io.headroom.app.web.ApiProblem;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Positive;
@@ -32,6 +33,7 @@ class ReportsController {
         this.reports = reports;
     }
 
+    @ApiResponse(responseCode = "202", description = "the report, QUEUED; poll its Location")
     @PostMapping(path = "/v1/reports", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Report> request(@Valid @RequestBody RequestReport request) {
         if (request.to().isBefore(request.from())) {

@@ -2,6 +2,7 @@ package io.headroom.app.tenants.internal;
 
 import io.headroom.app.tenants.Plan;
 import io.headroom.app.tenants.Tenants;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
@@ -30,6 +31,7 @@ class TenantsController {
         this.tenants = tenants;
     }
 
+    @ApiResponse(responseCode = "201", description = "the tenant and its API key, shown this once")
     @PostMapping(path = "/admin/tenants", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<TenantCreated> create(@Valid @RequestBody CreateTenant request) {
         Tenants.Created c = tenants.create(request.name(), request.plan() == null ? Plan.standard : request.plan());
