@@ -9,7 +9,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import io.headroom.app.orders.internal.IdempotencyKeys;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The four Idempotency-Key cases of the IETF draft, and expiry. */
 @AppTest
@@ -17,6 +19,12 @@ class IdempotencyKeyTest extends CommerceTestSupport {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    IdempotencyKeys keys;
 
     @Test
     void theSameKeyAndBodyReplaysTheFirstResponseAndMakesOneOrder() {
@@ -103,6 +111,22 @@ class IdempotencyKeyTest extends CommerceTestSupport {
         Response fresh = call("POST", "/v1/orders", shop.key(), order(product, 1, "4242424242424242"), "Idempotency-Key", key);
         assertThat(fresh.status()).isEqualTo(201);
         assertThat(stock(shop, product)).isEqualTo(4);
+    }
+
+    @Test
+    void expiredKeysArePurgedAndLiveOnesKept() {
+        Tenant shop = tenant("Purged Shop");
+        long product = product(shop, "clip", 50, 10);
+        String old = UUID.randomUUID().toString();
+        String live = UUID.randomUUID().toString();
+        call("POST", "/v1/orders", shop.key(), order(product, 1, "4242424242424242"), "Idempotency-Key", old);
+        call("POST", "/v1/orders", shop.key(), order(product, 1, "4242424242424242"), "Idempotency-Key", live);
+        jdbc.sql("UPDATE orders.idempotency_key SET expires_at = now() - interval '1 second' WHERE key = ?").param(old).update();
+
+        keys.purgeExpired();
+
+        assertThat(jdbc.sql("SELECT key FROM orders.idempotency_key WHERE key IN (?, ?)").params(old, live).query(String.class).list())
+                .containsExactly(live);
     }
 
     @Test

@@ -386,6 +386,7 @@ public final class JobQueue {
     public int reapExpiredLeases() throws SQLException {
         Instant now = clock.instant();
         Map<String, int[]> perQueue = new java.util.TreeMap<>();
+        List<Job> buried = new ArrayList<>();
         Jdbc.inTransaction(dataSource, c -> {
             // Uses job_lease. A heartbeat racing this re-checks under the row lock and wins if it renewed in time.
             try (PreparedStatement requeue = c.prepareStatement("""
@@ -413,12 +414,19 @@ public final class JobQueue {
                 try (ResultSet rs = bury.executeQuery()) {
                     while (rs.next()) {
                         perQueue.computeIfAbsent(rs.getString(2), q -> new int[2])[1]++;
+                        Timestamp enqueued = rs.getTimestamp(11);
+                        buried.add(new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                                rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getString(10),
+                                enqueued == null ? null : enqueued.toInstant()));
                     }
                 }
             }
             return null;
         });
         int total = 0;
+        for (Job job : buried) {
+            events.deadLettered(job, "lease expired on the last attempt: its worker stopped renewing it");
+        }
         for (var entry : perQueue.entrySet()) {
             events.leasesExpired(entry.getKey(), entry.getValue()[0], entry.getValue()[1]);
             total += entry.getValue()[0] + entry.getValue()[1];
@@ -441,7 +449,7 @@ public final class JobQueue {
                    params.died_at, params.error,
                    errors || jsonb_build_array(jsonb_build_object('attempt', attempts, 'at', params.died_at, 'error', params.error))
             FROM gone, params
-            RETURNING id, queue""";
+            RETURNING id, queue, tenant, kind, payload, dedup_key, priority, attempts, max_attempts, trace_parent, enqueued_at""";
 
     /**
      * Rotates the queue table's generations if the interval has passed: the oldest generation's remaining

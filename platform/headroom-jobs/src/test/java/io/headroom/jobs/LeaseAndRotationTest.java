@@ -28,7 +28,13 @@ class LeaseAndRotationTest {
 
     @Test
     void anExpiredLeaseMakesTheJobClaimableAgainAndTheAttemptStaysCounted(TestDatabase db) throws Exception {
-        JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast(), clock, JobEvents.NONE);
+        List<Job> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+        JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast(), clock, new JobEvents() {
+            @Override
+            public void deadLettered(Job job, String reason) {
+                reported.add(job);
+            }
+        });
         long id = enqueue(queue, NewJob.builder("lease", "t", "noop").maxAttempts(2).build()).id();
         JobWorker crashed = JobWorker.builder(queue, "lease").workerId("crashed").handler("noop", (j, c) -> { }).build();
         JobWorker survivor = JobWorker.builder(queue, "lease").workerId("survivor").handler("noop", (j, c) -> { }).build();
@@ -48,6 +54,13 @@ class LeaseAndRotationTest {
             assertThat(dead.attempts()).isEqualTo(2);
             assertThat(dead.lastError()).startsWith("lease expired on the last attempt");
         });
+        assertThat(reported).as("the listener hears of the job the reaper buried, with its details")
+                .singleElement().satisfies(job -> {
+                    assertThat(job.id()).isEqualTo(id);
+                    assertThat(job.kind()).isEqualTo("noop");
+                    assertThat(job.tenant()).isEqualTo("t");
+                    assertThat(job.attempt()).isEqualTo(2);
+                });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.headroom.app.ops.jobs;
 
+import io.headroom.jobs.JobEvents;
 import io.headroom.jobs.JobQueue;
 import io.headroom.jobs.JobRegistration;
 import io.headroom.jobs.JobWorker;
@@ -20,15 +21,17 @@ class JobWorkers implements SmartLifecycle {
 
     private final JobQueue queue;
     private final List<JobRegistration> registrations;
+    private final JobEvents events;
     private final JobMetrics metrics;
     private final JobsProperties properties;
     private final List<JobWorker> workers = new ArrayList<>();
     private ScheduledExecutorService sampler;
     private volatile boolean running;
 
-    JobWorkers(JobQueue queue, List<JobRegistration> registrations, JobMetrics metrics, JobsProperties properties) {
+    JobWorkers(JobQueue queue, List<JobRegistration> registrations, JobEvents events, JobMetrics metrics, JobsProperties properties) {
         this.queue = queue;
         this.registrations = registrations;
+        this.events = events;
         this.metrics = metrics;
         this.properties = properties;
     }
@@ -38,7 +41,7 @@ class JobWorkers implements SmartLifecycle {
         if (properties.isWorkersEnabled()) {
             Map<String, JobWorker.Builder> builders = new LinkedHashMap<>();
             for (JobRegistration r : registrations) {
-                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(metrics)).handler(r.kind(), r.handler());
+                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(events)).handler(r.kind(), r.handler());
             }
             builders.values().forEach(b -> workers.add(b.build().start()));
         }

@@ -10,11 +10,13 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Binds headroom-jobs into the app: a {@link JobQueue} on the app's data source, one worker per queue from the
- * {@link JobRegistration} beans the modules declare, and the queue's metrics in Micrometer.
+ * {@link JobRegistration} beans the modules declare, the queue's metrics in Micrometer, and dead letters as
+ * {@link io.headroom.app.ops.JobDeadLettered} events.
  */
 @AutoConfiguration(afterName = {
         "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
@@ -35,14 +37,20 @@ public class JobsAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean
-    JobQueue jobQueue(DataSource dataSource, JobsProperties properties, Clock clock, JobMetrics metrics) {
-        return new JobQueue(dataSource, properties.toConfig(), clock, metrics);
+    AppJobEvents appJobEvents(JobMetrics metrics, ApplicationEventPublisher publisher) {
+        return new AppJobEvents(metrics, publisher);
     }
 
     @Bean
-    JobWorkers jobWorkers(JobQueue queue, ObjectProvider<JobRegistration> registrations, JobMetrics metrics, JobsProperties properties) {
+    @ConditionalOnMissingBean
+    JobQueue jobQueue(DataSource dataSource, JobsProperties properties, Clock clock, AppJobEvents events) {
+        return new JobQueue(dataSource, properties.toConfig(), clock, events);
+    }
+
+    @Bean
+    JobWorkers jobWorkers(JobQueue queue, ObjectProvider<JobRegistration> registrations, AppJobEvents events, JobMetrics metrics,
+                          JobsProperties properties) {
         List<JobRegistration> all = registrations.orderedStream().toList();
-        return new JobWorkers(queue, all, metrics, properties);
+        return new JobWorkers(queue, all, events, metrics, properties);
     }
 }

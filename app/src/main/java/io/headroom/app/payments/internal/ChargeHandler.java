@@ -1,5 +1,6 @@
 package io.headroom.app.payments.internal;
 
+import io.headroom.app.ops.JobDeadLettered;
 import io.headroom.app.ops.ProviderClient;
 import io.headroom.app.payments.PaymentDeclined;
 import io.headroom.app.payments.PaymentStuck;
@@ -22,6 +23,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
@@ -97,14 +99,27 @@ class ChargeHandler implements JobHandler {
         return new IllegalStateException("charging order " + orderId + " failed (attempt " + job.attempt() + "): " + error, cause);
     }
 
+    /**
+     * However a charge job ends up dead-lettered (also when its worker died on the last attempt, where no handler
+     * code ran), the order shows its payment as stuck until the job is replayed.
+     */
+    @EventListener
+    void on(JobDeadLettered dead) {
+        if (dead.job().kind().equals(Payments.CHARGE)) {
+            long orderId = json.readTree(dead.job().payload()).get("orderId").asLong();
+            markStuck(TenantId.of(dead.job().tenant()), orderId, dead.reason());
+        }
+    }
+
     private void markStuck(TenantId tenant, long orderId, String error) {
-        log.warn("payment of order {} (tenant {}) is stuck: {}", orderId, tenant, error);
-        record(tenant, orderId, "STUCK", null, error, new PaymentStuck(tenant, orderId, error));
+        if (record(tenant, orderId, "STUCK", null, error, new PaymentStuck(tenant, orderId, error))) {
+            log.warn("payment of order {} (tenant {}) is stuck until its job is replayed: {}", orderId, tenant, error);
+        }
     }
 
     /** Moves the charge to {@code status} if it may still move there, and publishes {@code event} if it did. */
-    private void record(TenantId tenant, long orderId, String status, String chargeId, String failure, Object event) {
-        CurrentTenant.run(tenant, () -> tx.executeWithoutResult(s -> {
+    private boolean record(TenantId tenant, long orderId, String status, String chargeId, String failure, Object event) {
+        return CurrentTenant.call(tenant, () -> tx.execute(s -> {
             int moved = jdbc.sql("""
                             UPDATE payments.charge SET status = ?, charge_id = coalesce(?, charge_id), failure = ?, updated_at = ?
                             WHERE tenant_id = ? AND order_id = ? AND status IN ('REQUESTED', 'STUCK') AND status <> ?""")
@@ -112,6 +127,7 @@ class ChargeHandler implements JobHandler {
             if (moved == 1) {
                 events.publishEvent(event);
             }
+            return moved == 1;
         }));
     }
 }

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
+import org.springframework.dao.DataAccessException;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -62,7 +63,17 @@ class Authentication extends OncePerRequestFilter {
             }
             chain.doFilter(request, response);
         } else if (path.startsWith("/v1/") || path.equals("/v1")) {
-            Optional<Tenants.Tenant> tenant = bearer(request).flatMap(tenants::authenticate);
+            Optional<Tenants.Tenant> tenant;
+            try {
+                tenant = bearer(request).flatMap(tenants::authenticate);
+            } catch (DataAccessException e) {
+                log.warn("{} {}: could not check the API key, the database did not answer: {}", request.getMethod(), path,
+                        e.getMostSpecificCause().getMessage());
+                response.setHeader("Retry-After", "1");
+                problems.write(response, ApiProblem.problem(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable",
+                        "the database is unavailable or overloaded; retry after the time in Retry-After", Map.of()));
+                return;
+            }
             if (tenant.isEmpty()) {
                 unauthorized(response, "send a tenant API key as 'Authorization: Bearer hr_...'");
                 return;
