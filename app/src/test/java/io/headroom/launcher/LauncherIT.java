@@ -51,6 +51,22 @@ class LauncherIT {
     }
 
     @Test
+    void demoPlacesOrdersChecksEveryCountAndStopsEverything() throws Exception {
+        Result demo = run(Map.of("HEADROOM_PORT", Integer.toString(freePort()), "HEADROOM_DEMO_ORDERS", "20"), "demo");
+
+        assertThat(demo.exit()).as(demo.output()).isZero();
+        assertThat(demo.output()).contains(
+                "from the API:     placed 40, paid 36, payment failed 4, other 0",
+                "payment ledger:   charges 36, declines 4",
+                "duplicate charges 0",
+                "email ledger:     emails 40",
+                "duplicate emails 0",
+                "idempotency keys: 8 repeated requests, 8 answered with the original order",
+                "demo: every order reached a final state, every email was sent once, nothing was charged twice",
+                "headroom: demo: stopped cleanly");
+    }
+
+    @Test
     void upFallsBackToTheEmbeddedServerAndLeavesNoPostgresBehind() throws Exception {
         int port = freePort();
         Path home = ROOT.resolve("app/target/launcher-it-" + UUID.randomUUID());
@@ -186,13 +202,16 @@ class LauncherIT {
         return new Result(process.exitValue(), output);
     }
 
-    static ProcessBuilder builder(Map<String, String> env, String... args) {
+    static ProcessBuilder builder(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
         builder.environment().put("HEADROOM_SKIP_BUILD", "1");
         builder.environment().remove("HEADROOM_DB_URL");
         builder.environment().putAll(env);
+        if (!env.containsKey("HEADROOM_PROVIDERS_PORT")) {
+            builder.environment().put("HEADROOM_PROVIDERS_PORT", Integer.toString(freePort()));
+        }
         return builder;
     }
 
