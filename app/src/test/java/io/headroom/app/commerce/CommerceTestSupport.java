@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -133,16 +134,21 @@ public abstract class CommerceTestSupport {
 
     /** Polls the order until {@code done} holds for it (30 s at most). */
     protected JsonNode awaitOrder(Tenant t, long orderId, Predicate<JsonNode> done) throws InterruptedException {
+        return await("order " + orderId, () -> call("GET", "/v1/orders/" + orderId, t.key(), null).json(), done);
+    }
+
+    /** Polls {@code read} until {@code done} holds for what it returns (30 s at most). */
+    protected static JsonNode await(String what, Supplier<JsonNode> read, Predicate<JsonNode> done) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode o;
+        JsonNode last;
         do {
-            o = call("GET", "/v1/orders/" + orderId, t.key(), null).json();
-            if (done.test(o)) {
-                return o;
+            last = read.get();
+            if (done.test(last)) {
+                return last;
             }
             Thread.sleep(25);
         } while (System.nanoTime() < deadline);
-        throw new AssertionError("order " + orderId + " did not get there within 30 s: " + o);
+        throw new AssertionError(what + " did not get there within 30 s: " + last);
     }
 
     protected static Predicate<JsonNode> status(String s) {
@@ -155,16 +161,7 @@ public abstract class CommerceTestSupport {
 
     /** Polls the providers' ledger until {@code done} holds (30 s at most). */
     protected JsonNode awaitLedger(Predicate<JsonNode> done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode l;
-        do {
-            l = ledger();
-            if (done.test(l)) {
-                return l;
-            }
-            Thread.sleep(25);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("the ledger did not get there within 30 s: " + l);
+        return await("the ledger", this::ledger, done);
     }
 
     protected Response providers(String method, String path, String body) {
