@@ -1,0 +1,54 @@
+package io.headroom.calls;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.random.RandomGenerator;
+
+/**
+ * Client-side adaptive throttling (Google SRE book, "Handling Overload"): when the dependency accepts fewer than
+ * 1/K of what is asked of it, reject locally with probability {@code max(0, (requests - K * accepts) /
+ * (requests + 1))} over a sliding window, so that a dependency that refuses work is not also flooded with it.
+ * Requests count every call asked for, the locally rejected included; accepts count the calls the dependency
+ * answered without refusing for overload. Thread-safe.
+ */
+public final class AdaptiveThrottle {
+
+    private static final int REQUESTS = 0;
+    private static final int ACCEPTS = 1;
+
+    private final double k;
+    private final RandomGenerator random;
+    private final WindowCounts counts;
+
+    public AdaptiveThrottle(Clock clock, double k, Duration window, RandomGenerator random) {
+        if (k < 1) {
+            throw new IllegalArgumentException("K must be at least 1, got " + k);
+        }
+        this.k = k;
+        this.random = random;
+        this.counts = new WindowCounts(clock, window, 2);
+    }
+
+    /** K = 2 over two minutes, as the SRE book suggests. */
+    public static AdaptiveThrottle standard(Clock clock, RandomGenerator random) {
+        return new AdaptiveThrottle(clock, 2, Duration.ofMinutes(2), random);
+    }
+
+    /** Counts a request and decides whether to send it. */
+    public synchronized boolean allow() {
+        double p = rejectProbability();
+        counts.add(REQUESTS, 1);
+        return p <= 0 || random.nextDouble() >= p;
+    }
+
+    /** The dependency accepted a request. */
+    public synchronized void accepted() {
+        counts.add(ACCEPTS, 1);
+    }
+
+    public synchronized double rejectProbability() {
+        long requests = counts.sum(REQUESTS);
+        long accepts = counts.sum(ACCEPTS);
+        return Math.max(0, (requests - k * accepts) / (requests + 1));
+    }
+}
