@@ -1,5 +1,16 @@
 package io.headroom.app.ops;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.headroom.calls.AdaptiveThrottle;
+import io.headroom.calls.CallEvents;
+import io.headroom.calls.CallFailed;
+import io.headroom.calls.CallPolicy;
+import io.headroom.calls.CallRejected;
+import io.headroom.calls.RetryBudget;
+import io.headroom.calls.Verdict;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,16 +20,25 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import org.springframework.beans.factory.annotation.Value;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.random.RandomGenerator;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * POSTs JSON to an external provider with an idempotency key: connect timeout and a request timeout that is the
- * configured one or the caller's remaining time, whichever is shorter. One attempt per call; retries belong to
- * the job queue, which backs off and gives up after the job's attempts.
+ * POSTs JSON with an idempotency key to an external provider ({@value #PAYMENTS} or {@value #EMAIL}), through
+ * that provider's {@link CallPolicy} (headroom-calls): timeouts bounded by the caller's deadline, jittered retries
+ * paid from a retry budget, circuit breaker, bulkhead, client-side throttling — configured under
+ * {@code headroom.calls.*} ({@link CallSettings}). Every call carries an idempotency key, so every call is
+ * repeatable. Metrics: {@code headroom.calls.*} per dependency.
  */
 @Component
+@EnableConfigurationProperties(CallSettings.class)
 public class ProviderClient {
+
+    public static final String PAYMENTS = "payments";
+    public static final String EMAIL = "email";
 
     /** A provider's answer. */
     public record Response(int status, String body) {
@@ -33,7 +53,7 @@ public class ProviderClient {
         }
     }
 
-    /** The provider did not answer: refused, reset, or timed out. Always worth a retry later. */
+    /** The provider did not answer, or the policy did not call it (open breaker, no time left ...). */
     public static final class Unavailable extends Exception {
         public Unavailable(String message, Throwable cause) {
             super(message, cause);
@@ -41,33 +61,122 @@ public class ProviderClient {
     }
 
     private final HttpClient http;
-    private final Duration timeout;
-    private final Clock clock;
+    private final Map<String, CallPolicy> policies = new ConcurrentHashMap<>();
 
-    ProviderClient(@Value("${headroom.providers.connect-timeout:2s}") Duration connectTimeout,
-                   @Value("${headroom.providers.timeout:5s}") Duration timeout, Clock clock) {
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).version(HttpClient.Version.HTTP_1_1).build();
-        this.timeout = timeout;
-        this.clock = clock;
+    ProviderClient(CallSettings settings, Clock clock, MeterRegistry registry) {
+        this.http = HttpClient.newBuilder().connectTimeout(settings.getConnectTimeout()).version(HttpClient.Version.HTTP_1_1).build();
+        CallEvents events = new Metrics(registry);
+        for (String dependency : new String[] {PAYMENTS, EMAIL}) {
+            CallPolicy policy = policy(dependency, settings, clock, events);
+            policies.put(dependency, policy);
+            Gauge.builder("headroom.calls.breaker.state", policy, p -> p.breakerState() == null ? -1 : switch (p.breakerState()) {
+                        case CLOSED -> 0;
+                        case OPEN, FORCED_OPEN -> 1;
+                        case HALF_OPEN -> 2;
+                        default -> 3;
+                    }).tag("dependency", dependency).description("0 closed, 1 open, 2 half-open, -1 no breaker").register(registry);
+            Gauge.builder("headroom.calls.retry.budget", policy, p -> p.retryBudgetAvailable() == null ? -1 : p.retryBudgetAvailable())
+                    .tag("dependency", dependency).description("Retries the budget allows now; -1 without a budget").register(registry);
+            Gauge.builder("headroom.calls.in.flight", policy, CallPolicy::inFlight).tag("dependency", dependency).register(registry);
+        }
     }
 
-    public Response post(URI uri, String idempotencyKey, String json, Instant deadline) throws Unavailable, InterruptedException {
-        Duration left = Duration.between(clock.instant(), deadline);
-        Duration budget = left.compareTo(timeout) < 0 ? left : timeout;
-        if (budget.isNegative() || budget.isZero()) {
-            throw new Unavailable("no time left to call " + uri, null);
-        }
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(budget)
-                .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    private static CallPolicy policy(String dependency, CallSettings s, Clock clock, CallEvents events) {
+        RandomGenerator random = RandomGenerator.getDefault();
+        return CallPolicy.builder(dependency)
+                .timeout(s.getTimeout())
+                .maxAttempts(s.getMaxAttempts())
+                .backoff(s.getBackoffBase(), s.getBackoffCap())
+                .retryBudget(s.getRetryBudget().isEnabled()
+                        ? new RetryBudget(clock, s.getRetryBudget().getRatio(), s.getRetryBudget().getMinPerSecond(), s.getRetryBudget().getWindow())
+                        : null)
+                .breaker(s.getBreaker().isEnabled() ? CircuitBreakerConfig.custom()
+                        .slidingWindow(s.getBreaker().getWindow(), s.getBreaker().getMinimumCalls(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .failureRateThreshold(s.getBreaker().getFailureRate())
+                        .slowCallRateThreshold(s.getBreaker().getSlowCallRate())
+                        .slowCallDurationThreshold(s.getBreaker().getSlowCall())
+                        .waitDurationInOpenState(s.getBreaker().getOpenFor())
+                        .permittedNumberOfCallsInHalfOpenState(s.getBreaker().getHalfOpenCalls()) : null)
+                .maxConcurrent(s.getMaxConcurrent())
+                .throttle(s.getThrottle().isEnabled() ? new AdaptiveThrottle(clock, s.getThrottle().getK(), s.getThrottle().getWindow(), s.getThrottle().getMinRequests(), random) : null)
+                .clock(clock)
+                .random(random)
+                .events(events)
+                .build();
+    }
+
+    /** The policy of a dependency, for tests and operators. */
+    public CallPolicy policy(String dependency) {
+        return policies.get(dependency);
+    }
+
+    public Response post(String dependency, URI uri, String idempotencyKey, String json, Instant deadline)
+            throws Unavailable, InterruptedException {
+        CallPolicy policy = policies.get(dependency);
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body());
-        } catch (HttpTimeoutException e) {
-            throw new Unavailable("POST " + uri + " timed out after " + budget.toMillis() + " ms", e);
-        } catch (IOException e) {
-            throw new Unavailable("POST " + uri + " failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()), e);
+            HttpResponse<String> r = policy.call(deadline, true, timeout -> http.send(HttpRequest.newBuilder(uri).timeout(timeout)
+                            .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+                            .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString()),
+                    r2 -> Verdict.ofHttpStatus(r2.statusCode(), retryAfter(r2)));
+            return new Response(r.statusCode(), r.body());
+        } catch (CallRejected e) {
+            throw new Unavailable(e.getMessage(), e);
+        } catch (CallFailed e) {
+            Throwable cause = e.getCause();
+            String why = cause instanceof HttpTimeoutException ? "timed out" : cause instanceof IOException
+                    ? cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage())
+                    : String.valueOf(cause);
+            throw new Unavailable("POST " + uri + " failed after " + e.attempts() + " attempt(s): " + why, e);
+        }
+    }
+
+    /** {@code Retry-After} in seconds; HTTP dates are not used by the providers and are ignored. */
+    private static Duration retryAfter(HttpResponse<?> r) {
+        return r.headers().firstValue("Retry-After").flatMap(v -> {
+            try {
+                long seconds = Long.parseLong(v.trim());
+                return seconds >= 0 ? java.util.Optional.of(Duration.ofSeconds(seconds)) : java.util.Optional.empty();
+            } catch (NumberFormatException e) {
+                return java.util.Optional.empty();
+            }
+        }).orElse(null);
+    }
+
+    /** headroom.calls.* meters. */
+    private static final class Metrics implements CallEvents {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProviderClient.class);
+        private final MeterRegistry registry;
+        private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+        Metrics(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void attempted(String dependency, int attempt, Verdict verdict, Throwable failure, Duration latency) {
+            String outcome = failure != null ? "no_answer" : verdict.kind().name().toLowerCase(java.util.Locale.ROOT);
+            timers.computeIfAbsent(dependency + "/" + outcome, k -> Timer.builder("headroom.calls.attempts")
+                    .tag("dependency", dependency).tag("outcome", outcome).register(registry)).record(latency);
+        }
+
+        @Override
+        public void retrying(String dependency, int nextAttempt, Duration delay) {
+            registry.counter("headroom.calls.retries", "dependency", dependency).increment();
+        }
+
+        @Override
+        public void budgetExhausted(String dependency) {
+            registry.counter("headroom.calls.retry.budget.exhausted", "dependency", dependency).increment();
+        }
+
+        @Override
+        public void breakerTransition(String dependency, String from, String to) {
+            log.warn("circuit breaker for {}: {} -> {}", dependency, from, to);
+        }
+
+        @Override
+        public void rejected(String dependency, CallRejected.Reason reason) {
+            registry.counter("headroom.calls.rejected", "dependency", dependency, "reason", reason.name().toLowerCase(java.util.Locale.ROOT)).increment();
         }
     }
 }

@@ -16,10 +16,12 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,6 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  * The whole system over real HTTP: the app on a random port and its own database (see {@code @AppTest}), and the
  * provider simulators on another port of this JVM, their ledger and faults reset for each test class.
  */
+// The breaker and client-side throttling have their own test (ProviderOutageTest); elsewhere they would carry one
+// test's provider fault into the next test. Subclasses override these with their own @TestPropertySource.
+@TestPropertySource(properties = {"headroom.calls.breaker.enabled=false", "headroom.calls.throttle.enabled=false",
+        "headroom.jobs.backoff-base=20ms", "headroom.jobs.backoff-cap=100ms", "headroom.jobs.default-max-attempts=4"})
 public abstract class CommerceTestSupport {
 
     public static final String OPERATOR_KEY = "test-operator-key-0123456789";
@@ -46,11 +52,8 @@ public abstract class CommerceTestSupport {
         String providers = "http://127.0.0.1:" + PROVIDERS.port();
         registry.add("headroom.providers.payments-url", () -> providers);
         registry.add("headroom.providers.email-url", () -> providers);
-        registry.add("headroom.providers.timeout", () -> "1s");
+        registry.add("headroom.calls.timeout", () -> "1s");
         registry.add("headroom.operator-key", () -> OPERATOR_KEY);
-        registry.add("headroom.jobs.backoff-base", () -> "20ms");
-        registry.add("headroom.jobs.backoff-cap", () -> "100ms");
-        registry.add("headroom.jobs.default-max-attempts", () -> "4");
     }
 
     @LocalServerPort
@@ -65,6 +68,12 @@ public abstract class CommerceTestSupport {
             c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROVIDERS.port() + path)).DELETE().build(),
                     HttpResponse.BodyHandlers.discarding());
         }
+    }
+
+    @AfterEach
+    void clearFaults() {
+        providers("DELETE", "/faults/payments", null);
+        providers("DELETE", "/faults/email", null);
     }
 
     /** A tenant as a test uses it. */

@@ -22,4 +22,8 @@ public interface CallEvents {
 
     default void rejected(String dependency, CallRejected.Reason reason) {
     }
+
+    /** The circuit breaker moved, e.g. from {@code CLOSED} to {@code OPEN}. */
+    default void breakerTransition(String dependency, String from, String to) {
+    }
 }

@@ -70,6 +70,20 @@ public final class CallPolicy {
         this.budget = b.budget;
         this.throttle = b.throttle;
         this.breaker = b.breaker == null ? null : CircuitBreaker.of(dependency, b.breaker.clock(b.clock).build());
+        if (breaker != null) {
+            breaker.getEventPublisher().onStateTransition(e -> b.events.breakerTransition(dependency,
+                    e.getStateTransition().getFromState().name(), e.getStateTransition().getToState().name()));
+        }
+        if (breaker != null && throttle != null) {
+            // The breaker took over (opened), or its probes found the dependency back (closed): either way what the
+            // dependency refused before is no reason to throttle it from now on.
+            breaker.getEventPublisher().onStateTransition(e -> {
+                if (e.getStateTransition() == CircuitBreaker.StateTransition.CLOSED_TO_OPEN
+                        || e.getStateTransition() == CircuitBreaker.StateTransition.HALF_OPEN_TO_CLOSED) {
+                    throttle.reset();
+                }
+            });
+        }
         this.bulkhead = b.maxConcurrent <= 0 ? null : Bulkhead.of(dependency,
                 BulkheadConfig.custom().maxConcurrentCalls(b.maxConcurrent).maxWaitDuration(Duration.ZERO).build());
         this.clock = b.clock;
@@ -113,12 +127,6 @@ public final class CallPolicy {
     public <T> T call(Instant deadline, boolean repeatable, Attempt<T> attempt, Classifier<T> classifier)
             throws CallRejected, CallFailed, InterruptedException {
         Objects.requireNonNull(deadline, "deadline");
-        if (throttle != null && !throttle.allow()) {
-            throw reject(CallRejected.Reason.THROTTLED);
-        }
-        if (budget != null) {
-            budget.recordCall();
-        }
         T lastAnswer = null;
         boolean answered = false;
         Exception lastFailure = null;
@@ -139,6 +147,20 @@ public final class CallPolicy {
                 }
                 events.rejected(dependency, CallRejected.Reason.CIRCUIT_OPEN);
                 break;
+            }
+            if (n == 1) {
+                // Throttling works while the breaker is closed: while it is open or probing it spares the dependency
+                // already, and throttling its probes would keep the dependency throttled long after it is back.
+                boolean closed = breaker == null || breaker.getState() == CircuitBreaker.State.CLOSED;
+                if (throttle != null && closed && !throttle.allow()) {
+                    if (breaker != null) {
+                        breaker.releasePermission();
+                    }
+                    throw reject(CallRejected.Reason.THROTTLED);
+                }
+                if (budget != null) {
+                    budget.recordCall();
+                }
             }
             if (bulkhead != null && !bulkhead.tryAcquirePermission()) {
                 if (breaker != null) {
@@ -191,7 +213,7 @@ public final class CallPolicy {
                         breaker.onSuccess(tookMillis, TimeUnit.MILLISECONDS);
                     }
                 }
-                if (throttle != null && !verdict.overloaded()) {
+                if (throttle != null && !verdict.overloaded() && (breaker == null || breaker.getState() == CircuitBreaker.State.CLOSED)) {
                     throttle.accepted();
                 }
                 if (verdict.kind() != Verdict.Kind.RETRYABLE) {

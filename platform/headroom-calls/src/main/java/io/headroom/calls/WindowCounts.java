@@ -35,6 +35,10 @@ final class WindowCounts {
         buckets[i][series] += amount;
     }
 
+    void clear() {
+        java.util.Arrays.fill(bucketSecond, Long.MIN_VALUE);
+    }
+
     /** The series' total over the last {@code seconds} seconds, this one included. */
     long sum(int series) {
         long now = Math.floorDiv(clock.millis(), 1000);

@@ -238,8 +238,19 @@ class CallPolicyTest {
     }
 
     @Test
+    void theThrottleWaitsForEnoughRequestsBeforeRejecting() {
+        AdaptiveThrottle throttle = new AdaptiveThrottle(clock, 2, Duration.ofMinutes(2), 20, new Random(3));
+        for (int i = 0; i < 19; i++) {
+            assertThat(throttle.allow()).isTrue();
+        }
+        assertThat(throttle.rejectProbability()).isZero();
+        throttle.allow();
+        assertThat(throttle.rejectProbability()).isCloseTo(20.0 / 21, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
     void throttlingFollowsTheSreFormula() {
-        AdaptiveThrottle throttle = new AdaptiveThrottle(clock, 2, Duration.ofMinutes(2), new Random(3));
+        AdaptiveThrottle throttle = new AdaptiveThrottle(clock, 2, Duration.ofMinutes(2), 0, new Random(3));
         assertThat(throttle.rejectProbability()).isZero();
         int allowed = 0;
         for (int i = 0; i < 1000; i++) {
@@ -263,7 +274,7 @@ class CallPolicyTest {
     @Test
     void aDependencyRefusingForOverloadGetsThrottledLocally() throws Exception {
         CallPolicy p = policy().maxAttempts(1).breaker(null)
-                .throttle(new AdaptiveThrottle(clock, 2, Duration.ofMinutes(2), new Random(5))).build();
+                .throttle(new AdaptiveThrottle(clock, 2, Duration.ofMinutes(2), 20, new Random(5))).build();
         int rejected = 0;
         for (int i = 0; i < 200; i++) {
             try {
@@ -273,7 +284,34 @@ class CallPolicyTest {
                 rejected++;
             }
         }
-        assertThat(rejected).isGreaterThan(150);
+        assertThat(rejected).isGreaterThan(140);
         assertThat(timeouts).hasSize(200 - rejected);
+    }
+
+    @Test
+    void afterAnOutageTheBreakersProbesAreNotThrottledAndClosingItClearsTheThrottle() throws Exception {
+        CallPolicy p = policy().maxAttempts(1).retryBudget(null)
+                .throttle(AdaptiveThrottle.standard(clock, new Random(9)))
+                .breaker(CircuitBreakerConfig.custom().slidingWindow(10, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(1)).permittedNumberOfCallsInHalfOpenState(3))
+                .build();
+        // The outage: every answer is 503 until the breaker opens; calls refused while it is open are not counted.
+        for (int i = 0; i < 50; i++) {
+            try {
+                p.call(in(Duration.ofSeconds(5)), true, answers(503), CallPolicyTest::http);
+            } catch (CallRejected e) {
+                assertThat(e.reason()).isIn(CallRejected.Reason.CIRCUIT_OPEN, CallRejected.Reason.THROTTLED);
+            }
+        }
+        assertThat(p.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+
+        // The provider is back: the three probes go through unthrottled, close the breaker, and calls flow again.
+        clock.advance(Duration.ofSeconds(1).plusMillis(1));
+        timeouts.clear();
+        for (int i = 0; i < 20; i++) {
+            assertThat(p.call(in(Duration.ofSeconds(5)), true, answers(200), CallPolicyTest::http)).isEqualTo(200);
+        }
+        assertThat(p.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(timeouts).hasSize(20);
     }
 }

@@ -95,7 +95,7 @@ class OrderEmails implements JobHandler {
         String body = json.writeValueAsString(Map.of("to", p.get("to").asString(), "template", template, "reference", "order-" + orderId));
         ProviderClient.Response response;
         try {
-            response = provider.post(messages, orderId + "-" + template, body, context.deadline());
+            response = provider.post(ProviderClient.EMAIL, messages, orderId + "-" + template, body, context.deadline());
         } catch (ProviderClient.Unavailable e) {
             throw new IllegalStateException("sending " + template + " for order " + orderId + " failed: " + e.getMessage(), e);
         }

@@ -72,7 +72,7 @@ class ChargeHandler implements JobHandler {
                 "currency", p.get("currency").asString(), "card", p.get("card").asString(), "reference", "order-" + orderId));
         ProviderClient.Response response;
         try {
-            response = provider.post(charges, "order-" + orderId, body, context.deadline());
+            response = provider.post(ProviderClient.PAYMENTS, charges, "order-" + orderId, body, context.deadline());
         } catch (ProviderClient.Unavailable e) {
             throw stuckIfLast(job, tenant, orderId, e.getMessage(), e);
         }
