@@ -1,0 +1,50 @@
+package io.headroom.admission;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * When the caller stops waiting. Set once per request (from {@code Request-Timeout} or the route's default) and
+ * visible to all code on the request's thread through {@link #current()}, so that SQL statements, pool acquires
+ * and outbound calls can each take only what is left.
+ */
+public record Deadline(Instant at) {
+
+    private static final ThreadLocal<Deadline> CURRENT = new ThreadLocal<>();
+
+    public static Deadline after(Clock clock, Duration budget) {
+        return new Deadline(clock.instant().plus(budget));
+    }
+
+    public Duration remaining(Clock clock) {
+        Duration left = Duration.between(clock.instant(), at);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    public boolean expired(Clock clock) {
+        return !clock.instant().isBefore(at);
+    }
+
+    /** The deadline of the work running on this thread, if it has one. */
+    public static Optional<Deadline> current() {
+        return Optional.ofNullable(CURRENT.get());
+    }
+
+    /** Runs {@code work} under this deadline, restoring the one before. */
+    public <T> T call(Supplier<T> work) {
+        Deadline before = CURRENT.get();
+        CURRENT.set(this);
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(before);
+            }
+        }
+    }
+}
