@@ -1,5 +1,6 @@
 package io.headroom.app.ops;
 
+import io.headroom.admission.Deadline;
 import io.headroom.app.tenants.CurrentTenant;
 import io.headroom.app.tenants.TenantId;
 import java.sql.Connection;
@@ -7,6 +8,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -31,7 +34,12 @@ final class RowSecurity {
     static final String ROLE = "headroom_tenant";
     private static final Logger log = LoggerFactory.getLogger(RowSecurity.class);
 
+    private final Clock clock;
     private volatile Boolean switchRole;
+
+    RowSecurity(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Creates {@value #ROLE} if needed and grants it the schemas; run after every migration (idempotent). */
     static void grant(DataSource dataSource, List<String> schemas) throws SQLException {
@@ -64,23 +72,41 @@ final class RowSecurity {
         }
     }
 
-    /** Scopes a new transaction to the bound tenant, if there is one. */
+    /**
+     * Scopes a new transaction to the bound tenant and deadline, if there are any, in one round trip: row-level
+     * security for the tenant, and {@code statement_timeout} = the time left before the deadline, so that no
+     * statement outlives its request. A deadline that has passed stops the transaction before any SQL is sent.
+     */
     void begin(Connection transaction) throws SQLException {
         Optional<TenantId> tenant = CurrentTenant.get();
-        if (tenant.isEmpty()) {
+        Optional<Deadline> deadline = Deadline.current();
+        if (tenant.isEmpty() && deadline.isEmpty()) {
             return;
         }
-        Boolean sw = switchRole;
-        if (sw == null) {
-            sw = bypassesPolicies(transaction);
-            switchRole = sw;
-            log.info("row-level security: {}", sw ? "tenant transactions switch to role " + ROLE : "enforced on the app's own role");
+        List<String> settings = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        if (deadline.isPresent()) {
+            deadline.get().check(clock, "a database transaction");
+            settings.add("set_config('statement_timeout', ?, true)");
+            values.add(Math.max(1, deadline.get().remaining(clock).toMillis()) + "ms");
         }
-        String sql = sw
-                ? "SELECT set_config('role', '" + ROLE + "', true), set_config('headroom.tenant', ?, true)"
-                : "SELECT set_config('headroom.tenant', ?, true)";
-        try (PreparedStatement ps = transaction.prepareStatement(sql)) {
-            ps.setString(1, tenant.get().toString());
+        if (tenant.isPresent()) {
+            Boolean sw = switchRole;
+            if (sw == null) {
+                sw = bypassesPolicies(transaction);
+                switchRole = sw;
+                log.info("row-level security: {}", sw ? "tenant transactions switch to role " + ROLE : "enforced on the app's own role");
+            }
+            if (sw) {
+                settings.add("set_config('role', '" + ROLE + "', true)");
+            }
+            settings.add("set_config('headroom.tenant', ?, true)");
+            values.add(tenant.get().toString());
+        }
+        try (PreparedStatement ps = transaction.prepareStatement("SELECT " + String.join(", ", settings))) {
+            for (int i = 0; i < values.size(); i++) {
+                ps.setString(i + 1, values.get(i));
+            }
             ps.execute();
         }
     }

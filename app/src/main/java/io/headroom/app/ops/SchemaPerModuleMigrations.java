@@ -2,6 +2,7 @@ package io.headroom.app.ops;
 
 import io.headroom.postgres.SchemaMigrations;
 import java.sql.SQLException;
+import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
@@ -33,8 +34,8 @@ class SchemaPerModuleMigrations {
     }
 
     @Bean
-    RowSecurity rowSecurity() {
-        return new RowSecurity();
+    RowSecurity rowSecurity(Clock clock) {
+        return new RowSecurity(clock);
     }
 
     @Bean

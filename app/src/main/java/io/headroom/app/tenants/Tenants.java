@@ -1,9 +1,13 @@
 package io.headroom.app.tenants;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.headroom.app.tenants.internal.ApiKeys;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,6 +32,13 @@ public class Tenants {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    /**
+     * Keys seen in the last minute, found or not: authenticating a request is then no database work, so a flood
+     * can be turned away by admission control without touching the database. Keys are never revoked yet; when
+     * they are, revocation takes up to this minute to apply everywhere.
+     */
+    private final Cache<String, Optional<Tenant>> recent = Caffeine.newBuilder()
+            .maximumSize(10_000).expireAfterWrite(Duration.ofMinutes(1)).build();
 
     Tenants(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
@@ -51,9 +62,10 @@ public class Tenants {
         if (!ApiKeys.wellFormed(apiKey)) {
             return Optional.empty();
         }
-        return jdbc.sql(AUTHENTICATE)
-                .param(ApiKeys.hash(apiKey))
+        byte[] hash = ApiKeys.hash(apiKey);
+        return recent.get(HexFormat.of().formatHex(hash), k -> jdbc.sql(AUTHENTICATE)
+                .param(hash)
                 .query((rs, n) -> new Tenant(new TenantId(rs.getObject(1, UUID.class)), rs.getString(2), Plan.valueOf(rs.getString(3))))
-                .optional();
+                .optional());
     }
 }

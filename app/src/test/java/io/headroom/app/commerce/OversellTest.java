@@ -10,9 +10,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.context.TestPropertySource;
 
 /** N concurrent orders against stock N/2: exactly N/2 succeed, the rest are told out-of-stock, stock ends at 0. */
 @AppTest
+// All 60 must reach the database at once for this to test the reservation, not admission control: let them in.
+@TestPropertySource(properties = {"headroom.admission.tenant-max-share=1.0", "headroom.admission.max-wait=20s",
+        "headroom.admission.initial-limit=100", "headroom.admission.min-limit=100", "headroom.admission.max-limit=100",
+        "spring.datasource.hikari.connection-timeout=20000"})
 class OversellTest extends CommerceTestSupport {
 
     @Test

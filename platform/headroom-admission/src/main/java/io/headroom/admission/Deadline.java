@@ -33,6 +33,33 @@ public record Deadline(Instant at) {
         return Optional.ofNullable(CURRENT.get());
     }
 
+    /** Binds this deadline to the thread until the scope is closed (which restores the one before). */
+    public Scope bind() {
+        Deadline before = CURRENT.get();
+        CURRENT.set(this);
+        return () -> {
+            if (before == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(before);
+            }
+        };
+    }
+
+    /** A bound deadline; closing it restores the one before. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** @throws DeadlineExceeded if this deadline has passed: the work it bounds must not start */
+    public void check(Clock clock, String what) {
+        if (expired(clock)) {
+            throw new DeadlineExceeded(what + " not started: the request's deadline passed " + Duration.between(at, clock.instant()).toMillis() + " ms ago");
+        }
+    }
+
     /** Runs {@code work} under this deadline, restoring the one before. */
     public <T> T call(Supplier<T> work) {
         Deadline before = CURRENT.get();

@@ -1,6 +1,8 @@
 package io.headroom.app.ops.jobs;
 
+import io.headroom.admission.Deadline;
 import io.headroom.jobs.JobEvents;
+import io.headroom.jobs.JobHandler;
 import io.headroom.jobs.JobQueue;
 import io.headroom.jobs.JobRegistration;
 import io.headroom.jobs.JobWorker;
@@ -41,7 +43,7 @@ class JobWorkers implements SmartLifecycle {
         if (properties.isWorkersEnabled()) {
             Map<String, JobWorker.Builder> builders = new LinkedHashMap<>();
             for (JobRegistration r : registrations) {
-                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(events)).handler(r.kind(), r.handler());
+                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(events)).handler(r.kind(), withDeadline(r.handler()));
             }
             builders.values().forEach(b -> workers.add(b.build().start()));
         }
@@ -49,6 +51,15 @@ class JobWorkers implements SmartLifecycle {
         long every = properties.getSampleInterval().toMillis();
         sampler.scheduleWithFixedDelay(() -> metrics.sample(queue), 0, every, TimeUnit.MILLISECONDS);
         running = true;
+    }
+
+    /** A job carries its own deadline (its handler timeout): SQL and outbound calls in the handler take what is left. */
+    private static JobHandler withDeadline(JobHandler handler) {
+        return (job, context) -> {
+            try (Deadline.Scope bound = new Deadline(context.deadline()).bind()) {
+                handler.handle(job, context);
+            }
+        };
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.headroom.app.web.internal;
 
 import io.headroom.app.web.ApiProblem;
+import io.headroom.admission.DeadlineExceeded;
 import io.headroom.jobs.TenantQueueFullException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,6 +20,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.validation.FieldError;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
@@ -61,6 +63,26 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, "5")
                 .body(ApiProblem.problem(HttpStatus.TOO_MANY_REQUESTS, "tenant-backlog-full", "Too much pending work",
                         "this tenant has too many pending jobs on queue " + e.queue() + "; retry after the time in Retry-After", Map.of()));
+    }
+
+    @ExceptionHandler(DeadlineExceeded.class)
+    ResponseEntity<ProblemDetail> deadlineExceeded(DeadlineExceeded e) {
+        return deadline(e);
+    }
+
+    @ExceptionHandler(CannotCreateTransactionException.class)
+    ResponseEntity<ProblemDetail> noTransaction(CannotCreateTransactionException e, HttpServletRequest request) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DeadlineExceeded d) {
+                return deadline(d);
+            }
+        }
+        return databaseUnavailable(e, request);
+    }
+
+    private static ResponseEntity<ProblemDetail> deadline(DeadlineExceeded e) {
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
+                .body(ApiProblem.problem(HttpStatus.SERVICE_UNAVAILABLE, "deadline-exceeded", "Deadline exceeded", e.getMessage(), Map.of()));
     }
 
     @ExceptionHandler({CannotGetJdbcConnectionException.class, DataAccessResourceFailureException.class,

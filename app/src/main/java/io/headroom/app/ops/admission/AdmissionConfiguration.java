@@ -1,0 +1,67 @@
+package io.headroom.app.ops.admission;
+
+import io.headroom.admission.Admission;
+import io.headroom.admission.AdmissionEvents;
+import io.headroom.admission.GradientLimit;
+import io.headroom.admission.Priority;
+import io.headroom.admission.Rejected;
+import io.headroom.app.web.ProblemWriter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Admission control in the app: one {@link Admission} for the instance, its filter, and its metrics
+ * ({@code headroom.admission.*}: limit, in flight, queued and wait per class, admitted and rejected per class and
+ * reason). Off with {@code headroom.admission.enabled=false}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AdmissionProperties.class)
+@ConditionalOnProperty(name = "headroom.admission.enabled", havingValue = "true", matchIfMissing = true)
+class AdmissionConfiguration {
+
+    @Bean
+    Admission admission(AdmissionProperties p, Clock clock, MeterRegistry registry) {
+        Map<String, Admission.Plan> plans = p.getPlans().entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new Admission.Plan(e.getValue().perSecond(), e.getValue().burst())));
+        Admission.Settings settings = new Admission.Settings(p.getShares(), p.getQueueSizes(), p.getMaxWait(),
+                java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(5), p.getTenantMaxShare(), plans);
+        GradientLimit limit = new GradientLimit(p.getInitialLimit(), p.getMinLimit(), p.getMaxLimit(), 1.5, 0.2, 100, 10);
+        Map<Priority, Timer> waits = new EnumMap<>(Priority.class);
+        for (Priority c : Priority.values()) {
+            waits.put(c, Timer.builder("headroom.admission.wait").tag("class", c.name()).register(registry));
+        }
+        Admission admission = new Admission(limit, settings, clock, System::nanoTime, new AdmissionEvents() {
+            @Override
+            public void admitted(Priority priority, String tenant, long waitedNanos) {
+                waits.get(priority).record(waitedNanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void rejected(Priority priority, String tenant, Rejected.Reason reason) {
+                registry.counter("headroom.admission.rejected", "class", priority.name(), "reason", reason.name().toLowerCase(Locale.ROOT)).increment();
+            }
+        });
+        Gauge.builder("headroom.admission.limit", admission, Admission::limit).register(registry);
+        Gauge.builder("headroom.admission.in.flight", admission, Admission::inflight).register(registry);
+        for (Priority c : Priority.values()) {
+            Gauge.builder("headroom.admission.queued", admission, a -> a.queued(c)).tag("class", c.name()).register(registry);
+        }
+        return admission;
+    }
+
+    @Bean
+    AdmissionFilter admissionFilter(Admission admission, AdmissionProperties properties, ProblemWriter problems, Clock clock) {
+        return new AdmissionFilter(admission, properties, problems, clock);
+    }
+}

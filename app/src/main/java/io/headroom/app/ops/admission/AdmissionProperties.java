@@ -1,0 +1,62 @@
+package io.headroom.app.ops.admission;
+
+import io.headroom.admission.Priority;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** {@code headroom.admission.*}: inbound overload control (see headroom-admission's README). */
+@ConfigurationProperties("headroom.admission")
+public class AdmissionProperties {
+
+    private boolean enabled = true;
+    /** Route patterns per class, as {@code METHOD /path/pattern}; the first match wins; unmatched: DEFAULT. */
+    private Map<Priority, List<String>> routes = new LinkedHashMap<>(Map.of(
+            Priority.CRITICAL, List.of("POST /v1/orders"),
+            Priority.SHEDDABLE, List.of("POST /v1/reports", "* /admin/**")));
+    /** The deadline a request gets when it sends no Request-Timeout. */
+    private Map<Priority, Duration> deadlines = new LinkedHashMap<>(Map.of(
+            Priority.CRITICAL, Duration.ofSeconds(2), Priority.DEFAULT, Duration.ofSeconds(1), Priority.SHEDDABLE, Duration.ofSeconds(5)));
+    /** The longest Request-Timeout a client may ask for. */
+    private Duration maxDeadline = Duration.ofSeconds(30);
+    private int initialLimit = 20;
+    private int minLimit = 4;
+    private int maxLimit = 200;
+    private Map<Priority, Double> shares = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 0.7, Priority.DEFAULT, 0.2, Priority.SHEDDABLE, 0.1));
+    private Map<Priority, Integer> queueSizes = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 100, Priority.DEFAULT, 50, Priority.SHEDDABLE, 20));
+    private Duration maxWait = Duration.ofMillis(200);
+    private double tenantMaxShare = 0.5;
+    /** Requests per second and burst per plan. */
+    private Map<String, Rate> plans = new LinkedHashMap<>(Map.of(
+            "free", new Rate(5, 10), "standard", new Rate(50, 100), "premium", new Rate(200, 400)));
+
+    public record Rate(long perSecond, long burst) {
+    }
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean value) { this.enabled = value; }
+    public Map<Priority, List<String>> getRoutes() { return routes; }
+    public void setRoutes(Map<Priority, List<String>> value) { this.routes = value; }
+    public Map<Priority, Duration> getDeadlines() { return deadlines; }
+    public void setDeadlines(Map<Priority, Duration> value) { this.deadlines = value; }
+    public Duration getMaxDeadline() { return maxDeadline; }
+    public void setMaxDeadline(Duration value) { this.maxDeadline = value; }
+    public int getInitialLimit() { return initialLimit; }
+    public void setInitialLimit(int value) { this.initialLimit = value; }
+    public int getMinLimit() { return minLimit; }
+    public void setMinLimit(int value) { this.minLimit = value; }
+    public int getMaxLimit() { return maxLimit; }
+    public void setMaxLimit(int value) { this.maxLimit = value; }
+    public Map<Priority, Double> getShares() { return shares; }
+    public void setShares(Map<Priority, Double> value) { this.shares = value; }
+    public Map<Priority, Integer> getQueueSizes() { return queueSizes; }
+    public void setQueueSizes(Map<Priority, Integer> value) { this.queueSizes = value; }
+    public Duration getMaxWait() { return maxWait; }
+    public void setMaxWait(Duration value) { this.maxWait = value; }
+    public double getTenantMaxShare() { return tenantMaxShare; }
+    public void setTenantMaxShare(double value) { this.tenantMaxShare = value; }
+    public Map<String, Rate> getPlans() { return plans; }
+    public void setPlans(Map<String, Rate> value) { this.plans = value; }
+}
