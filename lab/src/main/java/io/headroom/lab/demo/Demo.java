@@ -36,6 +36,7 @@ public final class Demo {
     private final String app;
     private final String providers;
     private final String operatorKey;
+    private final java.util.concurrent.atomic.AtomicInteger turnedAway = new java.util.concurrent.atomic.AtomicInteger();
 
     private Demo(String app, String providers, String operatorKey) {
         this.app = app;
@@ -43,7 +44,7 @@ public final class Demo {
         this.operatorKey = operatorKey;
     }
 
-    record Reply(int status, JsonNode body, boolean replayed) {
+    record Reply(int status, JsonNode body, boolean replayed, long retryAfterSeconds) {
     }
 
     record Tenant(String name, String key, List<Long> products) {
@@ -105,8 +106,8 @@ public final class Demo {
                             String body = "{\"lines\":[{\"productId\":%d,\"quantity\":%d}],\"email\":\"customer%d@example.com\",\"card\":\"%s\"}"
                                     .formatted(product, 1 + n % 2, n, card);
                             String key = UUID.randomUUID().toString();
-                            Reply first = send("POST", app + "/v1/orders", t.key, body, key);
-                            Reply second = n % 5 == 0 ? send("POST", app + "/v1/orders", t.key, body, key) : null;
+                            Reply first = sendPolitely("POST", app + "/v1/orders", t.key, body, key);
+                            Reply second = n % 5 == 0 ? sendPolitely("POST", app + "/v1/orders", t.key, body, key) : null;
                             return new Reply[] {first, second};
                         } finally {
                             inFlight.release();
@@ -160,6 +161,7 @@ public final class Demo {
         System.out.printf("  email ledger:     emails %d, replayed keys %d, duplicate emails %d%n",
                 ledger.at("/email/effective").asLong(), ledger.at("/email/replays").asLong(), ledger.at("/email/duplicateEffects").asLong());
         System.out.printf("  idempotency keys: %d repeated requests, %d answered with the original order%n", replays, replays - replayMismatches);
+        System.out.printf("  admission:        %d requests turned away with 429/503 and sent again after Retry-After%n", turnedAway.get());
 
         List<String> wrong = new ArrayList<>();
         int expectedFailed = 0;
@@ -201,7 +203,7 @@ public final class Demo {
         List<JsonNode> all = new ArrayList<>();
         String after = "";
         do {
-            Reply page = send("GET", app + "/v1/orders?limit=100" + (after.isEmpty() ? "" : "&after=" + after), t.key, null, null);
+            Reply page = sendPolitely("GET", app + "/v1/orders?limit=100" + (after.isEmpty() ? "" : "&after=" + after), t.key, null, null);
             require(page, 200, "list orders");
             page.body.get("items").forEach(all::add);
             after = page.body.path("next").asString("");
@@ -213,6 +215,21 @@ public final class Demo {
         if (r.status != status) {
             throw new IllegalStateException("could not " + what + ": HTTP " + r.status + " " + r.body);
         }
+    }
+
+    /**
+     * As a well-behaved client does: when admission control turns the request away (429, 503), wait what
+     * Retry-After says (at most 2 s) and send it again with the same Idempotency-Key, up to 20 times.
+     */
+    private Reply sendPolitely(String method, String url, String bearer, String body, String idempotencyKey)
+            throws IOException, InterruptedException {
+        Reply r = send(method, url, bearer, body, idempotencyKey);
+        for (int i = 0; i < 20 && (r.status == 429 || r.status == 503); i++) {
+            turnedAway.incrementAndGet();
+            Thread.sleep(Math.min(2_000, Math.max(100, r.retryAfterSeconds * 1000L)));
+            r = send(method, url, bearer, body, idempotencyKey);
+        }
+        return r;
     }
 
     private Reply send(String method, String url, String bearer, String body, String idempotencyKey) throws IOException, InterruptedException {
@@ -229,6 +246,13 @@ public final class Demo {
         }
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode parsed = r.body().isEmpty() ? json.nullNode() : json.readTree(r.body());
-        return new Reply(r.statusCode(), parsed, r.headers().firstValue("Idempotent-Replayed").isPresent());
+        long retryAfter = r.headers().firstValue("Retry-After").map(v -> {
+            try {
+                return Long.parseLong(v.trim());
+            } catch (NumberFormatException e) {
+                return 1L;
+            }
+        }).orElse(0L);
+        return new Reply(r.statusCode(), parsed, r.headers().firstValue("Idempotent-Replayed").isPresent(), retryAfter);
     }
 }
