@@ -134,7 +134,7 @@ class LauncherIT {
 
     @Test
     void unknownCommandsAndFlagsAreOneLineAndExit2() throws Exception {
-        for (List<String> args : List.of(List.of("deploy"), List.of("--verbose"), List.of("up", "--fast"),
+        for (List<String> args : List.of(List.of("deploy"), List.of("--verbose"), List.of("up", "--fast"), List.of("up", "--naive", "--fast"),
                 List.of("db", "restart"), List.of("db"), List.of("test", "-x"))) {
             Result result = run(Map.of(), args.toArray(String[]::new));
             assertThat(result.exit).as("%s", args).isEqualTo(2);

@@ -1,6 +1,7 @@
 package io.headroom.app.reporting;
 
 import io.headroom.app.ops.TransactionalJobs;
+import io.headroom.app.reporting.internal.SalesReports;
 import io.headroom.app.tenants.CurrentTenant;
 import io.headroom.jobs.NewJob;
 import java.sql.Date;
@@ -11,12 +12,16 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Requests and reads sales reports; a job (queue {@value #QUEUE}) computes them, never the request. */
+/**
+ * Requests and reads sales reports; a job (queue {@value #QUEUE}) computes them, never the request — except in
+ * naive mode ({@code headroom.reports.inline}), which computes them inside the request to show what that costs.
+ */
 @Service
 public class Reports {
 
@@ -34,12 +39,17 @@ public class Reports {
     private final TransactionalJobs jobs;
     private final JsonMapper json;
     private final Clock clock;
+    private final SalesReports sales;
+    private final boolean inline;
 
-    Reports(JdbcClient jdbc, TransactionalJobs jobs, JsonMapper json, Clock clock) {
+    Reports(JdbcClient jdbc, TransactionalJobs jobs, JsonMapper json, Clock clock, SalesReports sales,
+            @Value("${headroom.reports.inline:false}") boolean inline) {
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.json = json;
         this.clock = clock;
+        this.sales = sales;
+        this.inline = inline;
     }
 
     @Transactional
@@ -50,8 +60,12 @@ public class Reports {
                         VALUES (?, 'QUEUED', ?, ?, ?) RETURNING id""")
                 .params(tenant.value(), Date.valueOf(from), Date.valueOf(to), Timestamp.from(clock.instant()))
                 .query(Long.class).single();
-        jobs.enqueue(NewJob.builder(QUEUE, tenant.toString(), COMPUTE).payload(json.writeValueAsString(Map.of("reportId", id)))
-                .dedupKey("report-" + id).build());
+        if (inline) {
+            sales.computeInline(tenant, id); // naive mode: inside the request, holding its connection
+        } else {
+            jobs.enqueue(NewJob.builder(QUEUE, tenant.toString(), COMPUTE).payload(json.writeValueAsString(Map.of("reportId", id)))
+                    .dedupKey("report-" + id).build());
+        }
         return get(id).orElseThrow();
     }
 

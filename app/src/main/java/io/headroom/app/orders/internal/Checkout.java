@@ -6,6 +6,7 @@ import io.headroom.app.catalog.StockLine;
 import io.headroom.app.orders.Order;
 import io.headroom.app.orders.OrderPlaced;
 import io.headroom.app.orders.OrderStatus;
+import io.headroom.app.orders.Orders;
 import io.headroom.app.payments.Payments;
 import io.headroom.app.tenants.CurrentTenant;
 import io.headroom.app.tenants.TenantId;
@@ -33,6 +34,7 @@ class Checkout {
     static final String CURRENCY = "EUR";
 
     private final IdempotencyKeys keys;
+    private final Orders orders;
     private final Catalog catalog;
     private final Payments payments;
     private final JdbcClient jdbc;
@@ -41,9 +43,10 @@ class Checkout {
     private final JsonMapper json;
     private final Clock clock;
 
-    Checkout(IdempotencyKeys keys, Catalog catalog, Payments payments, JdbcClient jdbc, TransactionTemplate tx,
+    Checkout(IdempotencyKeys keys, Orders orders, Catalog catalog, Payments payments, JdbcClient jdbc, TransactionTemplate tx,
              ApplicationEventPublisher events, JsonMapper json, Clock clock) {
         this.keys = keys;
+        this.orders = orders;
         this.catalog = catalog;
         this.payments = payments;
         this.jdbc = jdbc;
@@ -71,6 +74,10 @@ class Checkout {
                 return response;
             }), false);
         } catch (ApiProblem refusal) {
+            if (!refusal.status().is4xxClientError()) {
+                keys.release(tenant, key); // not a decision (naive mode's payment failure): the retry runs again
+                throw refusal;
+            }
             // A decided refusal (out of stock, unknown product): the same request gets the same answer.
             var response = new IdempotencyKeys.Stored(refusal.status().value(), null,
                     json.writeValueAsString(refusal.toProblemDetail()));
@@ -101,8 +108,16 @@ class Checkout {
                             VALUES (?, ?, ?, ?, ?, ?, ?)""")
                     .params(id, ++lineNo, tenant.value(), r.productId(), r.sku(), r.quantity(), r.unitPriceCents()).update();
         }
-        payments.requestCharge(id, total, CURRENCY, request.card());
+        try {
+            payments.requestCharge(id, total, CURRENCY, request.card());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while charging order " + id, e);
+        }
         events.publishEvent(new OrderPlaced(tenant, id, total));
+        if (payments.inline()) {
+            return orders.get(id).orElseThrow(); // charged already: answer with what the payment made of it
+        }
         List<Order.Line> lines = reserved.stream().map(r -> new Order.Line(r.productId(), r.sku(), r.quantity(), r.unitPriceCents())).toList();
         return new Order(id, OrderStatus.PENDING_PAYMENT, total, CURRENCY, request.email(), last4, null, null, lines, now, now);
     }

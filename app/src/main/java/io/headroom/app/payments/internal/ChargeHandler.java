@@ -8,6 +8,7 @@ import io.headroom.app.payments.PaymentSucceeded;
 import io.headroom.app.payments.Payments;
 import io.headroom.app.tenants.CurrentTenant;
 import io.headroom.app.tenants.TenantId;
+import io.headroom.app.web.ApiProblem;
 import io.headroom.jobs.Job;
 import io.headroom.jobs.JobContext;
 import io.headroom.jobs.JobHandler;
@@ -23,6 +24,7 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -35,7 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * with a status transition that only moves forward and publishes it in the same transaction.
  */
 @Configuration(proxyBeanMethods = false)
-class ChargeHandler implements JobHandler {
+public class ChargeHandler implements JobHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ChargeHandler.class);
 
@@ -61,6 +63,36 @@ class ChargeHandler implements JobHandler {
     @Bean
     JobRegistration chargeRegistration() {
         return new JobRegistration(Payments.QUEUE, Payments.CHARGE, this);
+    }
+
+    /**
+     * Naive mode: charges inside the order's own transaction and request, holding its connection and row locks
+     * while the provider answers. The outcome is recorded and published in that transaction; a provider that does
+     * not answer fails the whole request (502).
+     */
+    public void chargeInline(TenantId tenant, long orderId, long amountCents, String currency, String card) throws InterruptedException {
+        String body = json.writeValueAsString(Map.of("amountCents", amountCents, "currency", currency, "card", card,
+                "reference", "order-" + orderId));
+        ProviderClient.Response response;
+        try {
+            response = provider.post(ProviderClient.PAYMENTS, charges, "order-" + orderId, body, clock.instant().plusSeconds(300));
+        } catch (ProviderClient.Unavailable e) {
+            throw paymentFailed(orderId, e.getMessage());
+        }
+        if (response.ok()) {
+            String chargeId = json.readTree(response.body()).path("id").asString();
+            record(tenant, orderId, "SUCCEEDED", chargeId, null, new PaymentSucceeded(tenant, orderId, chargeId));
+        } else if (response.status() == 402) {
+            String code = json.readTree(response.body()).path("code").asString("declined");
+            record(tenant, orderId, "DECLINED", null, code, new PaymentDeclined(tenant, orderId, code));
+        } else {
+            throw paymentFailed(orderId, "the payment provider answered " + response.status());
+        }
+    }
+
+    private static ApiProblem paymentFailed(long orderId, String why) {
+        return new ApiProblem(HttpStatus.BAD_GATEWAY, "payment-provider-failed", "Payment provider failed",
+                "order " + orderId + " could not be charged: " + why, Map.of());
     }
 
     @Override
