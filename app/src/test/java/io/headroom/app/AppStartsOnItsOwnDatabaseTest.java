@@ -39,8 +39,8 @@ class AppStartsOnItsOwnDatabaseTest {
     }
 
     @Test
-    void usesTheTestClassDatabase(TestDatabase database) {
-        assertThat(((HikariDataSource) dataSource).getJdbcUrl()).isEqualTo(database.jdbcUrl());
+    void usesTheTestClassDatabase(TestDatabase database) throws Exception {
+        assertThat(dataSource.unwrap(HikariDataSource.class).getJdbcUrl()).isEqualTo(database.jdbcUrl());
         assertThat(jdbc.sql("SELECT current_database()").query(String.class).single()).isEqualTo(database.name());
     }
 

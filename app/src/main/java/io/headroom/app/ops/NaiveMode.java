@@ -33,6 +33,7 @@ class NaiveMode implements EnvironmentPostProcessor {
         SETTINGS.put("headroom.payments.inline", "true");
         SETTINGS.put("headroom.reports.inline", "true");
         SETTINGS.put("headroom.reports.statement-timeout", "0ms");
+        SETTINGS.put("headroom.database.bulkheads", "false");
         SETTINGS.put("spring.datasource.hikari.maximum-pool-size", "50");
         SETTINGS.put("spring.datasource.hikari.connection-timeout", "30000");
     }

@@ -1,6 +1,7 @@
 package io.headroom.app.ops.jobs;
 
 import io.headroom.admission.Deadline;
+import io.headroom.app.ops.DatabasePools;
 import io.headroom.jobs.JobEvents;
 import io.headroom.jobs.JobHandler;
 import io.headroom.jobs.JobQueue;
@@ -43,7 +44,7 @@ class JobWorkers implements SmartLifecycle {
         if (properties.isWorkersEnabled()) {
             Map<String, JobWorker.Builder> builders = new LinkedHashMap<>();
             for (JobRegistration r : registrations) {
-                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(events)).handler(r.kind(), withDeadline(r.handler()));
+                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(events)).handler(r.kind(), withDeadline(r.queue(), r.handler()));
             }
             builders.values().forEach(b -> workers.add(b.build().start()));
         }
@@ -53,11 +54,25 @@ class JobWorkers implements SmartLifecycle {
         running = true;
     }
 
-    /** A job carries its own deadline (its handler timeout): SQL and outbound calls in the handler take what is left. */
-    private static JobHandler withDeadline(JobHandler handler) {
+    /**
+     * A job carries its own deadline (its handler timeout): SQL and outbound calls in the handler take what is
+     * left. Its database work draws from the job workers' pool, or the reports pool for the reports queue.
+     */
+    private static JobHandler withDeadline(String queueName, JobHandler handler) {
+        DatabasePools.Workload workload = queueName.equals("reports") ? DatabasePools.Workload.REPORTS : DatabasePools.Workload.JOBS;
         return (job, context) -> {
             try (Deadline.Scope bound = new Deadline(context.deadline()).bind()) {
-                handler.handle(job, context);
+                Exception failure = DatabasePools.as(workload, () -> {
+                    try {
+                        handler.handle(job, context);
+                        return null;
+                    } catch (Exception e) {
+                        return e;
+                    }
+                });
+                if (failure != null) {
+                    throw failure;
+                }
             }
         };
     }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -43,8 +44,10 @@ public class JobsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    JobQueue jobQueue(DataSource dataSource, JobsProperties properties, Clock clock, AppJobEvents events) {
-        return new JobQueue(dataSource, properties.toConfig(), clock, events);
+    JobQueue jobQueue(@Qualifier("jobsDataSource") ObjectProvider<DataSource> jobsPool, DataSource dataSource, JobsProperties properties,
+                      Clock clock, AppJobEvents events) {
+        // The queue's own work (claims, acks, heartbeats, maintenance) uses the job workers' pool when there is one.
+        return new JobQueue(jobsPool.getIfAvailable(() -> dataSource), properties.toConfig(), clock, events);
     }
 
     @Bean

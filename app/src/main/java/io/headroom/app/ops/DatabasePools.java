@@ -1,0 +1,156 @@
+package io.headroom.app.ops;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.headroom.admission.Deadline;
+import io.headroom.admission.DeadlineExceeded;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.datasource.AbstractDataSource;
+
+/**
+ * Bulkheads in the database: three small pools instead of one, so that a flood of one kind of work cannot take
+ * the connections another needs — the request path ({@code headroom-requests}), job workers
+ * ({@code headroom-jobs}) and report computation ({@code headroom-reports}). They share the instance's
+ * connection budget ({@code headroom.database.connection-budget}, default 20) as 50% / 35% / 15%, at least 2
+ * each. The app's {@link DataSource} routes each connection request to the pool of the work on the thread
+ * ({@link Workload}); a deadline bound to the thread caps how long the request waits for a connection.
+ * {@code headroom.database.bulkheads=false} (naive mode) gives every kind of work the one request pool.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DatabasePools {
+
+    /** The kind of work a thread is doing, for the pool it draws from. */
+    public enum Workload {
+        REQUESTS, JOBS, REPORTS
+    }
+
+    private static final ThreadLocal<Workload> CURRENT = new ThreadLocal<>();
+
+    /** Runs {@code work} drawing connections from the pool of {@code workload}. */
+    public static <T> T as(Workload workload, Supplier<T> work) {
+        Workload before = CURRENT.get();
+        CURRENT.set(workload);
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                CURRENT.remove();
+            } else {
+                CURRENT.set(before);
+            }
+        }
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource requestsDataSource(DataSourceProperties properties, Environment env) {
+        return pool("headroom-requests", properties, env, share(env, 0.50));
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource jobsDataSource(DataSourceProperties properties, Environment env) {
+        return pool("headroom-jobs", properties, env, share(env, 0.35));
+    }
+
+    @Bean(destroyMethod = "close")
+    HikariDataSource reportsDataSource(DataSourceProperties properties, Environment env) {
+        return pool("headroom-reports", properties, env, share(env, 0.15));
+    }
+
+    @Bean
+    @Primary
+    DataSource dataSource(@Qualifier("requestsDataSource") HikariDataSource requests, @Qualifier("jobsDataSource") HikariDataSource jobs,
+                          @Qualifier("reportsDataSource") HikariDataSource reports, Environment env, Clock clock) {
+        boolean bulkheads = env.getProperty("headroom.database.bulkheads", Boolean.class, true);
+        return new Routing(requests, bulkheads ? jobs : requests, bulkheads ? reports : requests, clock);
+    }
+
+    private static int share(Environment env, double share) {
+        if (!env.getProperty("headroom.database.bulkheads", Boolean.class, true)) {
+            return env.getProperty("spring.datasource.hikari.maximum-pool-size", Integer.class, 10);
+        }
+        int budget = env.getProperty("headroom.database.connection-budget", Integer.class, 20);
+        return Math.max(2, (int) Math.round(budget * share));
+    }
+
+    private static HikariDataSource pool(String name, DataSourceProperties properties, Environment env, int size) {
+        HikariDataSource pool = properties.initializeDataSourceBuilder().type(HikariDataSource.class).build();
+        Binder.get(env).bind("spring.datasource.hikari", Bindable.ofInstance(pool));
+        pool.setPoolName(name);
+        pool.setMaximumPoolSize(size);
+        pool.setMinimumIdle(Math.min(2, size));
+        return pool;
+    }
+
+    /** The app's DataSource: a connection from the thread's workload's pool, waited for at most until its deadline. */
+    static final class Routing extends AbstractDataSource {
+        private final HikariDataSource requests;
+        private final HikariDataSource jobs;
+        private final HikariDataSource reports;
+        private final Clock clock;
+
+        Routing(HikariDataSource requests, HikariDataSource jobs, HikariDataSource reports, Clock clock) {
+            this.requests = requests;
+            this.jobs = jobs;
+            this.reports = reports;
+            this.clock = clock;
+        }
+
+        HikariDataSource target() {
+            Workload w = CURRENT.get();
+            return w == null || w == Workload.REQUESTS ? requests : w == Workload.JOBS ? jobs : reports;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            HikariDataSource pool = target();
+            var deadline = Deadline.current();
+            if (deadline.isEmpty()) {
+                return pool.getConnection();
+            }
+            Duration left = deadline.get().remaining(clock);
+            if (left.isZero()) {
+                throw new DeadlineExceeded("a database connection not requested: the request's deadline has passed");
+            }
+            long configured = pool.getConnectionTimeout();
+            if (left.toMillis() >= configured || !(pool.getHikariPoolMXBean() instanceof HikariPool hikari)) {
+                return pool.getConnection();
+            }
+            try {
+                return hikari.getConnection(Math.max(1, left.toMillis()));
+            } catch (SQLException e) {
+                if (deadline.get().expired(clock)) {
+                    throw new DeadlineExceeded("no database connection before the request's deadline (pool " + pool.getPoolName()
+                            + " is busy): " + e.getMessage());
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            throw new SQLException("the app's pools have their own credentials");
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            if (type.isInstance(this)) {
+                return (T) this;
+            }
+            return requests.unwrap(type);
+        }
+    }
+}
