@@ -34,6 +34,9 @@ class AdmissionInTheAppTest extends CommerceTestSupport {
 
     static final AtomicInteger PRODUCT_STATEMENTS = new AtomicInteger();
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @TestConfiguration
     static class Instruments {
 
@@ -120,6 +123,10 @@ class AdmissionInTheAppTest extends CommerceTestSupport {
         System.out.printf("[admission] SHEDDABLE flood: %d of 200 shed; CRITICAL: %s%n", shed, criticalStatuses);
 
         assertThat(shed).as("the flood is shed").isPositive();
+        assertThat(registry.get("headroom.admission.rejected").tag("class", "SHEDDABLE").tag("reason", "overloaded").counter().count())
+                .as("the metric counts what was shed").isGreaterThanOrEqualTo(shed);
+        assertThat(registry.get("headroom.admission.wait").tag("class", "CRITICAL").timer().count()).isGreaterThanOrEqualTo(20);
+        assertThat(registry.get("headroom.admission.limit").gauge().value()).isEqualTo(4.0);
         assertThat(criticalStatuses).as("every checkout is served").allMatch(s -> s == 201);
     }
 
