@@ -123,10 +123,13 @@ class AdmissionInTheAppTest extends CommerceTestSupport {
         System.out.printf("[admission] SHEDDABLE flood: %d of 200 shed; CRITICAL: %s%n", shed, criticalStatuses);
 
         assertThat(shed).as("the flood is shed").isPositive();
-        assertThat(registry.get("headroom.admission.rejected").tag("class", "SHEDDABLE").tag("reason", "overloaded").counter().count())
-                .as("the metric counts what was shed").isGreaterThanOrEqualTo(shed);
+        assertThat(registry.find("headroom.admission.rejected").tag("class", "SHEDDABLE").tag("reason", "overloaded").counters().stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum())
+                .as("the metric counts what was shed, over the tenants' labels").isGreaterThanOrEqualTo(shed);
         assertThat(registry.get("headroom.admission.wait").tag("class", "CRITICAL").timer().count()).isGreaterThanOrEqualTo(20);
         assertThat(registry.get("headroom.admission.limit").gauge().value()).isEqualTo(4.0);
+        assertThat(registry.get("headroom.admission.admitted").tag("class", "CRITICAL").tag("tenant", shop.id()).counter().count())
+                .as("admitted per class and tenant").isEqualTo(20);
         assertThat(criticalStatuses).as("every checkout is served").allMatch(s -> s == 201);
     }
 
@@ -182,6 +185,7 @@ class AdmissionInTheAppTest extends CommerceTestSupport {
         assertThat(PRODUCT_STATEMENTS.get()).as("statements on catalog.product").isEqualTo(before);
         Response inTime = call("GET", "/v1/products/" + product, shop.key(), null, "Request-Timeout", "5000");
         assertThat(inTime.status()).isEqualTo(200);
+        assertThat(registry.get("headroom.admission.deadline.drops").tag("where", "database").counter().count()).isGreaterThanOrEqualTo(1);
         assertThat(PRODUCT_STATEMENTS.get()).as("the counter does see a request that runs").isGreaterThan(before);
     }
 

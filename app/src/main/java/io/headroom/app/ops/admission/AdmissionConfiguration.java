@@ -41,15 +41,18 @@ class AdmissionConfiguration {
         for (Priority c : Priority.values()) {
             waits.put(c, Timer.builder("headroom.admission.wait").tag("class", c.name()).register(registry));
         }
+        TenantLabels tenants = new TenantLabels(p.getMetricTenants());
         Admission admission = new Admission(limit, settings, clock, System::nanoTime, new AdmissionEvents() {
             @Override
             public void admitted(Priority priority, String tenant, long waitedNanos) {
                 waits.get(priority).record(waitedNanos, TimeUnit.NANOSECONDS);
+                registry.counter("headroom.admission.admitted", "class", priority.name(), "tenant", tenants.label(tenant)).increment();
             }
 
             @Override
             public void rejected(Priority priority, String tenant, Rejected.Reason reason) {
-                registry.counter("headroom.admission.rejected", "class", priority.name(), "reason", reason.name().toLowerCase(Locale.ROOT)).increment();
+                registry.counter("headroom.admission.rejected", "class", priority.name(), "reason", reason.name().toLowerCase(Locale.ROOT),
+                        "tenant", tenants.label(tenant)).increment();
             }
         });
         Gauge.builder("headroom.admission.limit", admission, Admission::limit).register(registry);
@@ -58,6 +61,32 @@ class AdmissionConfiguration {
             Gauge.builder("headroom.admission.queued", admission, a -> a.queued(c)).tag("class", c.name()).register(registry);
         }
         return admission;
+    }
+
+    /**
+     * The tenant label of the admission metrics, with bounded cardinality: the first {@code limit} tenants seen get
+     * their own label, every later one is {@code other}. (Issue 6 replaces this with a top-N by traffic.)
+     */
+    static final class TenantLabels {
+        private final int limit;
+        private final java.util.Set<String> named = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        TenantLabels(int limit) {
+            this.limit = limit;
+        }
+
+        String label(String tenant) {
+            if (named.contains(tenant)) {
+                return tenant;
+            }
+            synchronized (this) {
+                if (named.size() < limit) {
+                    named.add(tenant);
+                    return tenant;
+                }
+            }
+            return "other";
+        }
     }
 
     @Bean

@@ -28,6 +28,8 @@ public class AdmissionProperties {
     private Map<Priority, Integer> queueSizes = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 100, Priority.DEFAULT, 50, Priority.SHEDDABLE, 20));
     private Duration maxWait = Duration.ofMillis(200);
     private double tenantMaxShare = 0.5;
+    /** How many tenants get their own label in the admission metrics; the rest are "other". */
+    private int metricTenants = 20;
     /** Requests per second and burst per plan. */
     private Map<String, Rate> plans = new LinkedHashMap<>(Map.of(
             "free", new Rate(5, 10), "standard", new Rate(50, 100), "premium", new Rate(200, 400)));
@@ -55,6 +57,8 @@ public class AdmissionProperties {
     public void setQueueSizes(Map<Priority, Integer> value) { this.queueSizes = value; }
     public Duration getMaxWait() { return maxWait; }
     public void setMaxWait(Duration value) { this.maxWait = value; }
+    public int getMetricTenants() { return metricTenants; }
+    public void setMetricTenants(int value) { this.metricTenants = value; }
     public double getTenantMaxShare() { return tenantMaxShare; }
     public void setTenantMaxShare(double value) { this.tenantMaxShare = value; }
     public Map<String, Rate> getPlans() { return plans; }

@@ -53,6 +53,12 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+
+    ProblemHandler(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = registry;
+    }
+
     @ExceptionHandler(ApiProblem.class)
     ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
         return ResponseEntity.status(problem.status()).body(problem.toProblemDetail());
@@ -80,7 +86,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         return databaseUnavailable(e, request);
     }
 
-    private static ResponseEntity<ProblemDetail> deadline(DeadlineExceeded e) {
+    private ResponseEntity<ProblemDetail> deadline(DeadlineExceeded e) {
+        registry.counter("headroom.admission.deadline.drops", "where", "database").increment();
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "1")
                 .body(ApiProblem.problem(HttpStatus.SERVICE_UNAVAILABLE, "deadline-exceeded", "Deadline exceeded", e.getMessage(), Map.of()));
     }
