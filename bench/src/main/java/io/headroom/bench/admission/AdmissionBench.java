@@ -18,6 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import io.headroom.postgres.JdbcUrls;
+import io.headroom.postgres.PostgresResolver;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import tools.jackson.databind.JsonNode;
@@ -68,7 +70,9 @@ public final class AdmissionBench {
         }
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int rate = args.length > 3 ? Integer.parseInt(args[3]) : 150;
-        new AdmissionBench(Path.of("").toAbsolutePath(), args[0], args[1], seconds, rate).run();
+        // A database of its own, empty each run: the bench leaves pending jobs behind that must not reach other runs.
+        PostgresResolver.recreateDatabase(args[0], "headroom_bench");
+        new AdmissionBench(Path.of("").toAbsolutePath(), JdbcUrls.withDatabase(args[0], "headroom_bench"), args[1], seconds, rate).run();
     }
 
     private void run() throws Exception {

@@ -33,11 +33,17 @@ public final class DbCommand {
         } catch (DatabaseSetupException e) {
             System.err.println("headroom: " + e.getMessage());
             status = 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("headroom: " + e.getMessage());
+            status = 2;
         }
         System.exit(status);
     }
 
     int run(String... args) {
+        if (args.length == 2 && args[0].equals("ensure-fresh")) {
+            return ensureFresh(new PostgresResolver(settings), args[1]);
+        }
         if (args.length != 1) {
             err.println("headroom: " + USAGE);
             return 2;
@@ -66,6 +72,22 @@ public final class DbCommand {
                 return 2;
             }
         }
+        return 0;
+    }
+
+    /**
+     * The launcher's internal {@code ensure-fresh NAME}: like {@code ensure}, but on a server of ours (local or
+     * embedded) the URL names database NAME, dropped and created empty first. A server configured by
+     * HEADROOM_DB_URL is used as given: it may not allow creating databases, and its data is the user's.
+     */
+    private int ensureFresh(PostgresResolver resolver, String name) {
+        ResolvedDatabase db = resolver.resolve();
+        if (db.origin() == ResolvedDatabase.Origin.CONFIGURED) {
+            out.println(db.origin() + " " + db.startedNow() + " " + db.jdbcUrl());
+            return 0;
+        }
+        PostgresResolver.recreateDatabase(db.jdbcUrl(), name);
+        out.println(db.origin() + " " + db.startedNow() + " " + JdbcUrls.withDatabase(db.jdbcUrl(), name));
         return 0;
     }
 

@@ -101,6 +101,26 @@ public final class PostgresResolver {
         }
     }
 
+    /**
+     * Drops {@code database} (disconnecting its sessions) and creates it empty, through {@code serverUrl} (any
+     * database on the same server). For runs that must not see what earlier runs left behind, like the demo.
+     */
+    public static void recreateDatabase(String serverUrl, String database) {
+        if (!database.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("not a plain database name: '" + database + "'");
+        }
+        if (database.equals(JdbcUrls.database(serverUrl))) {
+            throw new IllegalArgumentException("will not recreate the database it connects through: " + database);
+        }
+        try (Connection c = connect(serverUrl); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + quoteIdentifier(database) + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + quoteIdentifier(database));
+        } catch (SQLException e) {
+            throw new DatabaseSetupException("cannot recreate database " + database + " at " + JdbcUrls.redact(serverUrl)
+                    + ": " + oneLine(e), e);
+        }
+    }
+
     /** Creates {@code database} through the maintenance URL unless it exists; safe against concurrent creators. */
     static void ensureDatabase(String maintenanceUrl, String database) {
         try (Connection c = connect(maintenanceUrl)) {

@@ -116,6 +116,27 @@ class ResolutionRuleTest {
     }
 
     @Test
+    void ensureFreshGivesAnEmptyDatabaseOfItsOwnEachTime() throws Exception {
+        DatabaseSettings settings = settings(Map.of("HEADROOM_LOCAL_PG", "127.0.0.1:" + port));
+        var out = new ByteArrayOutputStream();
+        DbCommand command = new DbCommand(new PrintStream(out, true, StandardCharsets.UTF_8), System.err, settings);
+
+        assertThat(command.run("ensure-fresh", "fresh_one")).isZero();
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/fresh_one?user=postgres";
+        assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("LOCAL_SERVER false " + url);
+        try (Connection c = DriverManager.getConnection(url)) {
+            c.createStatement().execute("CREATE TABLE leftover (x int)");
+        }
+        assertThat(command.run("ensure-fresh", "fresh_one")).isZero();
+        try (Connection c = DriverManager.getConnection(url);
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_tables WHERE tablename = 'leftover'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("what the last run left is gone").isZero();
+        }
+        assertThatThrownBy(() -> command.run("ensure-fresh", "Robert'); DROP")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void theDbCommandPrintsTheUrlAndRejectsUnknownCommands() {
         DatabaseSettings settings = settings(Map.of("HEADROOM_LOCAL_PG", "off"));
         var out = new ByteArrayOutputStream();
