@@ -104,8 +104,12 @@ public abstract class CommerceTestSupport {
         for (int i = 0; i < headers.length; i += 2) {
             b.setHeader(headers[i], headers[i + 1]);
         }
+        return send(b.build());
+    }
+
+    private Response send(HttpRequest request) {
         try {
-            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -113,6 +117,7 @@ public abstract class CommerceTestSupport {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
     }
 
     protected Tenant tenant(String name) {
@@ -174,16 +179,7 @@ public abstract class CommerceTestSupport {
     }
 
     protected Response providers(String method, String path, String body) {
-        try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROVIDERS.port() + path))
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Response(r.statusCode(), r.body(), r.headers());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PROVIDERS.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build());
     }
 }

@@ -1,5 +1,6 @@
 package io.headroom.calls;
 
+import io.headroom.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.headroom.jobs;
 
+import io.headroom.testing.MutableClock;
 import static io.headroom.jobs.QueueTestSupport.await;
 import static io.headroom.jobs.QueueTestSupport.enqueue;
 import static io.headroom.jobs.QueueTestSupport.scalar;

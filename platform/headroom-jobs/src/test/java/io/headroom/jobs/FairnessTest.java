@@ -1,5 +1,6 @@
 package io.headroom.jobs;
 
+import io.headroom.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.testing.FreshDatabase;

@@ -1,5 +1,6 @@
 package io.headroom.jobs;
 
+import io.headroom.testing.MutableClock;
 import static io.headroom.jobs.QueueTestSupport.enqueue;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -79,15 +79,24 @@ public class ChargeHandler implements JobHandler {
         } catch (ProviderClient.Unavailable e) {
             throw paymentFailed(orderId, e.getMessage());
         }
+        if (!recordAnswer(tenant, orderId, response)) {
+            throw paymentFailed(orderId, "the payment provider answered " + response.status());
+        }
+    }
+
+    /** Records a charge or a decline; false for any other answer. */
+    private boolean recordAnswer(TenantId tenant, long orderId, ProviderClient.Response response) {
         if (response.ok()) {
             String chargeId = json.readTree(response.body()).path("id").asString();
             record(tenant, orderId, "SUCCEEDED", chargeId, null, new PaymentSucceeded(tenant, orderId, chargeId));
-        } else if (response.status() == 402) {
+            return true;
+        }
+        if (response.status() == 402) {
             String code = json.readTree(response.body()).path("code").asString("declined");
             record(tenant, orderId, "DECLINED", null, code, new PaymentDeclined(tenant, orderId, code));
-        } else {
-            throw paymentFailed(orderId, "the payment provider answered " + response.status());
+            return true;
         }
+        return false;
     }
 
     private static ApiProblem paymentFailed(long orderId, String why) {
@@ -108,13 +117,10 @@ public class ChargeHandler implements JobHandler {
         } catch (ProviderClient.Unavailable e) {
             throw stuckIfLast(job, tenant, orderId, e.getMessage(), e);
         }
-        if (response.ok()) {
-            String chargeId = json.readTree(response.body()).path("id").asString();
-            record(tenant, orderId, "SUCCEEDED", chargeId, null, new PaymentSucceeded(tenant, orderId, chargeId));
-        } else if (response.status() == 402) {
-            String code = json.readTree(response.body()).path("code").asString("declined");
-            record(tenant, orderId, "DECLINED", null, code, new PaymentDeclined(tenant, orderId, code));
-        } else if (response.transientFailure()) {
+        if (recordAnswer(tenant, orderId, response)) {
+            return;
+        }
+        if (response.transientFailure()) {
             throw stuckIfLast(job, tenant, orderId, "the payment provider answered " + response.status(), null);
         } else {
             // A 4xx other than a decline means our request is wrong: retrying cannot help.
