@@ -118,7 +118,6 @@ public abstract class CommerceTestSupport {
             throw new IllegalStateException(e);
         }
     }
-    }
 
     protected Tenant tenant(String name) {
         Response r = call("POST", "/admin/tenants", OPERATOR_KEY, "{\"name\":\"" + name + "\"}");
