@@ -76,6 +76,7 @@ class AdmissionFilter extends OncePerRequestFilter implements Ordered {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         Priority priority = classify(request.getMethod(), request.getRequestURI()).loweredBy(request.getHeader("Priority"));
+        request.setAttribute(RequestClassTags.ATTRIBUTE, priority.name());
         Duration budget;
         try {
             budget = budget(request, priority);

@@ -1,0 +1,23 @@
+package io.headroom.app.ops.admission;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
+import org.springframework.http.server.observation.DefaultServerRequestObservationConvention;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
+import org.springframework.stereotype.Component;
+
+/**
+ * Adds the request's admission class to the HTTP server metrics ({@code http.server.requests}), so latency and
+ * errors can be read per route and class. Requests that admission does not see are {@code none}.
+ */
+@Component
+class RequestClassTags extends DefaultServerRequestObservationConvention {
+
+    static final String ATTRIBUTE = "headroom.admission.class";
+
+    @Override
+    public KeyValues getLowCardinalityKeyValues(ServerRequestObservationContext context) {
+        Object priority = context.getCarrier().getAttribute(ATTRIBUTE);
+        return super.getLowCardinalityKeyValues(context).and(KeyValue.of("class", priority == null ? "none" : priority.toString()));
+    }
+}

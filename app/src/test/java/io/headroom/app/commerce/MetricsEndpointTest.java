@@ -1,0 +1,50 @@
+package io.headroom.app.commerce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headroom.app.AppTest;
+import org.junit.jupiter.api.Test;
+
+/** The metrics an operator and the lab read, through the real Prometheus endpoint after real requests. */
+@AppTest
+class MetricsEndpointTest extends CommerceTestSupport {
+
+    @Test
+    void prometheusShowsGoldenSignalsSaturationAndGrowth() throws Exception {
+        Tenant shop = tenant("Metered Shop");
+        long product = product(shop, "meter", 700, 10);
+        long order = placeOrder(shop, order(product, 1, "4242424242424242")).json().get("id").asLong();
+        awaitOrder(shop, order, status("PAID"));
+        call("GET", "/v1/products/999999", shop.key(), null);
+
+        String metrics = scrape();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!metrics.contains("headroom_db_dead_tuples") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            metrics = scrape();
+        }
+
+        assertThat(metrics).as("latency per route and class, with SLO buckets")
+                .containsPattern("http_server_requests_seconds_bucket\\{[^}]*class=\"CRITICAL\"[^}]*uri=\"/v1/orders\"[^}]*le=\"0\\.3\"")
+                .containsPattern("http_server_requests_seconds_count\\{[^}]*class=\"DEFAULT\"[^}]*status=\"404\"[^}]*uri=\"/v1/products/\\{id\\}\"");
+        assertThat(metrics).as("admission")
+                .contains("headroom_admission_limit", "headroom_admission_in_flight", "headroom_admission_queued{class=\"CRITICAL\"}")
+                .containsPattern("headroom_admission_admitted_total\\{class=\"CRITICAL\",tenant=\"" + shop.id() + "\"\\} 1(\\.0)?\\b");
+        assertThat(metrics).as("pools per workload")
+                .contains("hikaricp_connections_pending{pool=\"headroom-requests\"}", "hikaricp_connections_active{pool=\"headroom-jobs\"}");
+        assertThat(metrics).as("dependencies")
+                .contains("headroom_calls_breaker_state{dependency=\"payments\"}", "headroom_calls_retry_budget{dependency=\"email\"}")
+                .containsPattern("headroom_calls_attempts_seconds_count\\{dependency=\"payments\",outcome=\"success\"\\} 1(\\.0)?\\b");
+        assertThat(metrics).as("queue").contains("headroom_jobs_completed_total", "headroom_jobs_claimed_total", "headroom_jobs_table_dead_tuples{table=\"job_g0\"}");
+        assertThat(metrics).as("database growth")
+                .containsPattern("headroom_db_dead_tuples\\{table=\"orders\\.orders\"\\}")
+                .contains("headroom_db_xmin_horizon_age_seconds", "headroom_db_autovacuum_age_seconds{table=\"jobs.job_g0\"}");
+        assertThat(metrics).as("JVM").contains("jvm_memory_usage_after_gc", "jvm_gc_overhead", "jvm_threads_live_threads", "process_cpu_usage");
+    }
+
+    private String scrape() {
+        Response r = call("GET", "/actuator/prometheus", null, null);
+        assertThat(r.status()).isEqualTo(200);
+        return r.body();
+    }
+}
