@@ -11,6 +11,9 @@ import io.headroom.calls.Verdict;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import org.springframework.beans.factory.ObjectProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,8 +65,10 @@ public class ProviderClient {
 
     private final HttpClient http;
     private final Map<String, CallPolicy> policies = new ConcurrentHashMap<>();
+    private final Tracer tracer;
 
-    ProviderClient(CallSettings settings, Clock clock, MeterRegistry registry) {
+    ProviderClient(CallSettings settings, Clock clock, MeterRegistry registry, ObjectProvider<Tracer> tracer) {
+        this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
         this.http = HttpClient.newBuilder().connectTimeout(settings.getConnectTimeout()).version(HttpClient.Version.HTTP_1_1).build();
         CallEvents events = new Metrics(registry);
         for (String dependency : new String[] {PAYMENTS, EMAIL}) {
@@ -113,20 +118,26 @@ public class ProviderClient {
     public Response post(String dependency, URI uri, String idempotencyKey, String json, Instant deadline)
             throws Unavailable, InterruptedException {
         CallPolicy policy = policies.get(dependency);
-        try {
+        Span span = tracer.nextSpan().name("call " + dependency).tag("http.url", uri.toString()).tag("idempotency.key", idempotencyKey).start();
+        try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
             HttpResponse<String> r = policy.call(deadline, true, timeout -> http.send(HttpRequest.newBuilder(uri).timeout(timeout)
                             .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
                             .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString()),
                     r2 -> Verdict.ofHttpStatus(r2.statusCode(), retryAfter(r2)));
+            span.tag("http.status", Integer.toString(r.statusCode()));
             return new Response(r.statusCode(), r.body());
         } catch (CallRejected e) {
+            span.tag("rejected", e.reason().name());
             throw new Unavailable(e.getMessage(), e);
         } catch (CallFailed e) {
+            span.error(e);
             Throwable cause = e.getCause();
             String why = cause instanceof HttpTimeoutException ? "timed out" : cause instanceof IOException
                     ? cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage())
                     : String.valueOf(cause);
             throw new Unavailable("POST " + uri + " failed after " + e.attempts() + " attempt(s): " + why, e);
+        } finally {
+            span.end();
         }
     }
 

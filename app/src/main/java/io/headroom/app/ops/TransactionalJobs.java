@@ -1,6 +1,8 @@
 package io.headroom.app.ops;
 
+import io.headroom.app.ops.tracing.Traceparents;
 import io.headroom.jobs.Enqueued;
+import io.micrometer.tracing.Tracer;
 import io.headroom.jobs.JobQueue;
 import io.headroom.jobs.NewJob;
 import java.sql.SQLException;
@@ -19,10 +21,12 @@ public class TransactionalJobs {
 
     private final JobQueue queue;
     private final DataSource dataSource;
+    private final Tracer tracer;
 
-    TransactionalJobs(JobQueue queue, DataSource dataSource) {
+    TransactionalJobs(JobQueue queue, DataSource dataSource, Tracer tracer) {
         this.queue = queue;
         this.dataSource = dataSource;
+        this.tracer = tracer;
     }
 
     /**
@@ -32,6 +36,12 @@ public class TransactionalJobs {
     public Enqueued enqueue(NewJob job) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("jobs are enqueued inside the transaction of the write they belong to");
+        }
+        if (job.traceParent() == null) {
+            // The job continues the trace of the request that enqueued it.
+            String traceparent = Traceparents.current(tracer);
+            job = new NewJob(job.queue(), job.tenant(), job.kind(), job.payload(), job.dedupKey(), job.priority(), job.runAt(),
+                    job.maxAttempts(), traceparent);
         }
         try {
             return queue.enqueue(DataSourceUtils.getConnection(dataSource), job);

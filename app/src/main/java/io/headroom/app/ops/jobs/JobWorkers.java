@@ -2,6 +2,9 @@ package io.headroom.app.ops.jobs;
 
 import io.headroom.admission.Deadline;
 import io.headroom.app.ops.DatabasePools;
+import io.headroom.app.ops.tracing.Traceparents;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.headroom.jobs.JobEvents;
 import io.headroom.jobs.JobHandler;
 import io.headroom.jobs.JobQueue;
@@ -27,11 +30,14 @@ class JobWorkers implements SmartLifecycle {
     private final JobEvents events;
     private final JobMetrics metrics;
     private final JobsProperties properties;
+    private final Tracer tracer;
     private final List<JobWorker> workers = new ArrayList<>();
     private ScheduledExecutorService sampler;
     private volatile boolean running;
 
-    JobWorkers(JobQueue queue, List<JobRegistration> registrations, JobEvents events, JobMetrics metrics, JobsProperties properties) {
+    JobWorkers(JobQueue queue, List<JobRegistration> registrations, JobEvents events, JobMetrics metrics, JobsProperties properties,
+               Tracer tracer) {
+        this.tracer = tracer;
         this.queue = queue;
         this.registrations = registrations;
         this.events = events;
@@ -58,10 +64,13 @@ class JobWorkers implements SmartLifecycle {
      * A job carries its own deadline (its handler timeout): SQL and outbound calls in the handler take what is
      * left. Its database work draws from the job workers' pool, or the reports pool for the reports queue.
      */
-    private static JobHandler withDeadline(String queueName, JobHandler handler) {
+    private JobHandler withDeadline(String queueName, JobHandler handler) {
         DatabasePools.Workload workload = queueName.equals("reports") ? DatabasePools.Workload.REPORTS : DatabasePools.Workload.JOBS;
         return (job, context) -> {
-            try (Deadline.Scope bound = new Deadline(context.deadline()).bind()) {
+            Span span = Traceparents.startChildOf(tracer, job.traceParent(), "job " + job.kind())
+                    .tag("job.id", Long.toString(job.id())).tag("job.queue", job.queue()).tag("job.attempt", Integer.toString(job.attempt()))
+                    .tag("job.queue.wait.ms", Long.toString(Math.max(0, java.time.Duration.between(job.enqueuedAt(), java.time.Instant.now()).toMillis())));
+            try (Deadline.Scope bound = new Deadline(context.deadline()).bind(); Tracer.SpanInScope scope = tracer.withSpan(span)) {
                 Exception failure = DatabasePools.as(workload, () -> {
                     try {
                         handler.handle(job, context);
@@ -71,8 +80,11 @@ class JobWorkers implements SmartLifecycle {
                     }
                 });
                 if (failure != null) {
+                    span.error(failure);
                     throw failure;
                 }
+            } finally {
+                span.end();
             }
         };
     }

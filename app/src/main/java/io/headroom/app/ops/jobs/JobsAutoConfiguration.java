@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
+import io.micrometer.tracing.Tracer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -52,8 +53,8 @@ public class JobsAutoConfiguration {
 
     @Bean
     JobWorkers jobWorkers(JobQueue queue, ObjectProvider<JobRegistration> registrations, AppJobEvents events, JobMetrics metrics,
-                          JobsProperties properties) {
+                          JobsProperties properties, ObjectProvider<Tracer> tracer) {
         List<JobRegistration> all = registrations.orderedStream().toList();
-        return new JobWorkers(queue, all, events, metrics, properties);
+        return new JobWorkers(queue, all, events, metrics, properties, tracer.getIfAvailable(() -> Tracer.NOOP));
     }
 }

@@ -27,7 +27,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Who is calling: {@code /v1/**} needs a tenant's API key ({@code Authorization: Bearer hr_...}) and runs bound
  * to that tenant; {@code /admin/**} needs the operator key ({@code headroom.operator-key}). Anything else
- * (health, OpenAPI) is open. A missing, malformed or unknown key is a 401 problem, before any other work.
+ * (health, OpenAPI) is open; {@code /ops/**} (operator tools) also needs the operator key. A missing, malformed or unknown key is a 401 problem, before any other work.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 20)
@@ -52,7 +52,7 @@ class Authentication extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String path = request.getRequestURI();
-        if (path.startsWith("/admin/") || path.equals("/admin")) {
+        if (path.startsWith("/admin/") || path.equals("/admin") || path.startsWith("/ops/")) {
             Optional<String> key = bearer(request);
             if (operatorKey.length == 0 || key.isEmpty()
                     || !MessageDigest.isEqual(operatorKey, key.get().getBytes(StandardCharsets.UTF_8))) {
