@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.app.AppTest;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** The metrics an operator and the lab read, through the real Prometheus endpoint after real requests. */
 @AppTest
@@ -39,6 +40,11 @@ class MetricsEndpointTest extends CommerceTestSupport {
         assertThat(metrics).as("database growth")
                 .containsPattern("headroom_db_dead_tuples\\{table=\"orders\\.orders\"\\}")
                 .contains("headroom_db_xmin_horizon_age_seconds", "headroom_db_autovacuum_age_seconds{table=\"jobs.job_g0\"}");
+        assertThat(metrics).as("SLOs").contains("headroom_slo_burn_rate{slo=\"checkout-availability\",window=\"5m\"}",
+                "headroom_slo_budget_remaining{slo=\"reads-latency\"}", "headroom_slo_alert{severity=\"page\",slo=\"checkout-latency\"}");
+        JsonNode slos = call("GET", "/ops/slos", OPERATOR_KEY, null).json();
+        assertThat(slos.findValuesAsString("name")).containsExactly("checkout-availability", "checkout-latency", "reads-availability", "reads-latency");
+        assertThat(slos.get(0).get("total").asLong()).as("the checkout counted").isGreaterThanOrEqualTo(1);
         assertThat(metrics).as("JVM").contains("jvm_memory_usage_after_gc", "jvm_gc_overhead", "jvm_threads_live_threads", "process_cpu_usage");
     }
 

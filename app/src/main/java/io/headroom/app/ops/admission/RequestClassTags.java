@@ -11,9 +11,10 @@ import org.springframework.stereotype.Component;
  * errors can be read per route and class. Requests that admission does not see are {@code none}.
  */
 @Component
-class RequestClassTags extends DefaultServerRequestObservationConvention {
+public class RequestClassTags extends DefaultServerRequestObservationConvention {
 
-    static final String ATTRIBUTE = "headroom.admission.class";
+    /** The request attribute holding the admission class (a {@code Priority} name). */
+    public static final String ATTRIBUTE = "headroom.admission.class";
 
     @Override
     public KeyValues getLowCardinalityKeyValues(ServerRequestObservationContext context) {

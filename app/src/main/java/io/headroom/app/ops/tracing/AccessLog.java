@@ -5,6 +5,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import io.headroom.app.ops.admission.RequestClassTags;
+import io.headroom.app.ops.slo.Slos;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -16,12 +18,19 @@ import org.springframework.web.servlet.HandlerMapping;
 /**
  * One structured log line per API request, with the fields an operator filters on: tenant, route (the templated
  * path), method, status and duration; trace and span ids come from the tracing context. With the JSON console
- * format (the default) they are fields of the event, not words in a message.
+ * format (the default) they are fields of the event, not words in a message. Each request also counts towards
+ * the SLOs of its admission class ({@link Slos}).
  */
 @Component
 class AccessLog extends OncePerRequestFilter implements Ordered {
 
     private static final Logger log = LoggerFactory.getLogger("headroom.access");
+
+    private final Slos slos;
+
+    AccessLog(Slos slos) {
+        this.slos = slos;
+    }
 
     @Override
     public int getOrder() {
@@ -46,6 +55,10 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
             String tenantId = tenant instanceof io.headroom.app.tenants.Tenants.Tenant t ? t.id().toString() : "-";
             long millis = (System.nanoTime() - start) / 1_000_000;
             String routeText = route == null ? "unmatched" : route.toString();
+            Object priority = request.getAttribute(RequestClassTags.ATTRIBUTE);
+            if (priority != null) {
+                slos.record(priority.toString(), response.getStatus(), millis);
+            }
             try (MDC.MDCCloseable a = MDC.putCloseable("tenant", tenantId);
                  MDC.MDCCloseable b = MDC.putCloseable("route", routeText);
                  MDC.MDCCloseable c = MDC.putCloseable("method", request.getMethod());
