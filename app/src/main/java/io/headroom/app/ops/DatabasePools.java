@@ -4,8 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.headroom.admission.Deadline;
 import io.headroom.admission.DeadlineExceeded;
+import io.headroom.app.ops.tracing.RequestTimings;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -113,8 +116,66 @@ public class DatabasePools {
             return w == null || w == Workload.REQUESTS ? requests : w == Workload.JOBS ? jobs : reports;
         }
 
+        /**
+         * A connection from the workload's pool; waiting for it and every statement on it count as database time of
+         * the request on this thread ({@link RequestTimings}), for the slow-request explorer.
+         */
         @Override
         public Connection getConnection() throws SQLException {
+            long start = System.nanoTime();
+            Connection c;
+            try {
+                c = acquire();
+            } finally {
+                RequestTimings.database(System.nanoTime() - start);
+            }
+            return timed(c);
+        }
+
+        private static Connection timed(Connection target) {
+            return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                    (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "equals" -> {
+                                return proxy == args[0];
+                            }
+                            case "hashCode" -> {
+                                return System.identityHashCode(proxy);
+                            }
+                            default -> {
+                            }
+                        }
+                        Object result = invoke(target, method, args);
+                        if (result instanceof Statement statement && method.getName().matches("prepareStatement|createStatement|prepareCall")) {
+                            return timedStatement(statement, method.getReturnType());
+                        }
+                        return result;
+                    });
+        }
+
+        private static Object timedStatement(Statement target, Class<?> type) {
+            return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
+                if (!method.getName().startsWith("execute")) {
+                    return invoke(target, method, args);
+                }
+                long start = System.nanoTime();
+                try {
+                    return invoke(target, method, args);
+                } finally {
+                    RequestTimings.database(System.nanoTime() - start);
+                }
+            });
+        }
+
+        private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+            try {
+                return method.invoke(target, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+
+        private Connection acquire() throws SQLException {
             HikariDataSource pool = target();
             var deadline = Deadline.current();
             if (deadline.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.headroom.app.ops;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.headroom.app.ops.tracing.RequestTimings;
 import io.headroom.calls.AdaptiveThrottle;
 import io.headroom.calls.CallEvents;
 import io.headroom.calls.CallFailed;
@@ -118,6 +119,7 @@ public class ProviderClient {
     public Response post(String dependency, URI uri, String idempotencyKey, String json, Instant deadline)
             throws Unavailable, InterruptedException {
         CallPolicy policy = policies.get(dependency);
+        long started = System.nanoTime();
         Span span = tracer.nextSpan().name("call " + dependency).tag("http.url", uri.toString()).tag("idempotency.key", idempotencyKey).start();
         try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
             HttpResponse<String> r = policy.call(deadline, true, timeout -> http.send(HttpRequest.newBuilder(uri).timeout(timeout)
@@ -138,6 +140,7 @@ public class ProviderClient {
             throw new Unavailable("POST " + uri + " failed after " + e.attempts() + " attempt(s): " + why, e);
         } finally {
             span.end();
+            RequestTimings.calls(System.nanoTime() - started);
         }
     }
 

@@ -5,6 +5,7 @@ import io.headroom.admission.Deadline;
 import io.headroom.admission.Priority;
 import io.headroom.admission.Quota;
 import io.headroom.admission.Rejected;
+import io.headroom.app.ops.tracing.RequestTimings;
 import io.headroom.app.tenants.Tenants;
 import io.headroom.app.web.ApiProblem;
 import io.headroom.app.web.ProblemWriter;
@@ -89,8 +90,10 @@ class AdmissionFilter extends OncePerRequestFilter implements Ordered {
         String tenantId = tenant instanceof Tenants.Tenant t ? t.id().toString() : "operator";
         String plan = tenant instanceof Tenants.Tenant t ? t.plan().name() : null;
         Admission.Permit permit;
+        long waitStart = System.nanoTime();
         try {
             permit = admission.acquire(new Admission.Request(priority, tenantId, plan, deadline));
+            RequestTimings.admissionWait(System.nanoTime() - waitStart);
         } catch (Rejected r) {
             reject(response, r);
             return;

@@ -27,9 +27,13 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
     private static final Logger log = LoggerFactory.getLogger("headroom.access");
 
     private final Slos slos;
+    private final SlowRequests slow;
+    private final io.micrometer.tracing.Tracer tracer;
 
-    AccessLog(Slos slos) {
+    AccessLog(Slos slos, SlowRequests slow, io.micrometer.tracing.Tracer tracer) {
         this.slos = slos;
+        this.slow = slow;
+        this.tracer = tracer;
     }
 
     @Override
@@ -47,9 +51,13 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         long start = System.nanoTime();
+        RequestTimings timings = RequestTimings.start();
+        io.micrometer.tracing.Span span = tracer.currentSpan();
+        String traceId = span == null ? null : span.context().traceId();
         try {
             chain.doFilter(request, response);
         } finally {
+            RequestTimings.finish();
             Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
             Object tenant = request.getAttribute("headroom.tenant");
             String tenantId = tenant instanceof io.headroom.app.tenants.Tenants.Tenant t ? t.id().toString() : "-";
@@ -59,6 +67,7 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
             if (priority != null) {
                 slos.record(priority.toString(), response.getStatus(), millis);
             }
+            slow.add(slow.entry(traceId, tenantId, request.getMethod(), routeText, response.getStatus(), System.nanoTime() - start, timings));
             try (MDC.MDCCloseable a = MDC.putCloseable("tenant", tenantId);
                  MDC.MDCCloseable b = MDC.putCloseable("route", routeText);
                  MDC.MDCCloseable c = MDC.putCloseable("method", request.getMethod());
