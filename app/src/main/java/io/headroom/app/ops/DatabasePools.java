@@ -13,6 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -75,9 +78,11 @@ public class DatabasePools {
     @Bean
     @Primary
     DataSource dataSource(@Qualifier("requestsDataSource") HikariDataSource requests, @Qualifier("jobsDataSource") HikariDataSource jobs,
-                          @Qualifier("reportsDataSource") HikariDataSource reports, Environment env, Clock clock) {
+                          @Qualifier("reportsDataSource") HikariDataSource reports, Environment env, Clock clock,
+                          ObjectProvider<Tracer> tracer) {
         boolean bulkheads = env.getProperty("headroom.database.bulkheads", Boolean.class, true);
-        return new Routing(requests, bulkheads ? jobs : requests, bulkheads ? reports : requests, clock);
+        return new Routing(requests, bulkheads ? jobs : requests, bulkheads ? reports : requests, clock,
+                tracer.getIfAvailable(() -> Tracer.NOOP));
     }
 
     private static int share(Environment env, double share) {
@@ -103,8 +108,10 @@ public class DatabasePools {
         private final HikariDataSource jobs;
         private final HikariDataSource reports;
         private final Clock clock;
+        private final Tracer tracer;
 
-        Routing(HikariDataSource requests, HikariDataSource jobs, HikariDataSource reports, Clock clock) {
+        Routing(HikariDataSource requests, HikariDataSource jobs, HikariDataSource reports, Clock clock, Tracer tracer) {
+            this.tracer = tracer;
             this.requests = requests;
             this.jobs = jobs;
             this.reports = reports;
@@ -132,7 +139,7 @@ public class DatabasePools {
             return timed(c);
         }
 
-        private static Connection timed(Connection target) {
+        private Connection timed(Connection target) {
             return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                     (proxy, method, args) -> {
                         switch (method.getName()) {
@@ -147,24 +154,46 @@ public class DatabasePools {
                         }
                         Object result = invoke(target, method, args);
                         if (result instanceof Statement statement && method.getName().matches("prepareStatement|createStatement|prepareCall")) {
-                            return timedStatement(statement, method.getReturnType());
+                            String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : null;
+                            return timedStatement(statement, method.getReturnType(), sql);
                         }
                         return result;
                     });
         }
 
-        private static Object timedStatement(Statement target, Class<?> type) {
+        /**
+         * Times each execution for the request's database time and, inside a traced request or job, makes it a span
+         * {@code db <VERB>} with the statement (first 300 characters) as {@code db.statement}.
+         */
+        private Object timedStatement(Statement target, Class<?> type, String preparedSql) {
             return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
                 if (!method.getName().startsWith("execute")) {
                     return invoke(target, method, args);
                 }
+                String sql = preparedSql != null ? preparedSql : args != null && args.length > 0 && args[0] instanceof String s ? s : "";
+                Span span = tracer.currentSpan() == null ? null : tracer.nextSpan().name("db " + verb(sql))
+                        .tag("db.statement", sql.length() > 300 ? sql.substring(0, 300) : sql).start();
                 long start = System.nanoTime();
-                try {
+                try (Tracer.SpanInScope scope = span == null ? null : tracer.withSpan(span)) {
                     return invoke(target, method, args);
+                } catch (Throwable e) {
+                    if (span != null) {
+                        span.error(e);
+                    }
+                    throw e;
                 } finally {
                     RequestTimings.database(System.nanoTime() - start);
+                    if (span != null) {
+                        span.end();
+                    }
                 }
             });
+        }
+
+        private static String verb(String sql) {
+            String trimmed = sql.stripLeading();
+            int space = trimmed.indexOf(' ');
+            return (space < 0 ? trimmed : trimmed.substring(0, space)).toUpperCase(java.util.Locale.ROOT);
         }
 
         private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {

@@ -31,7 +31,11 @@ class TracingTest extends CommerceTestSupport {
                 t -> t.isArray() && names(t).contains("job notifications.send") && names(t).contains("call email"));
         List<String> names = names(spans);
         System.out.println("[tracing] " + traceId + ": " + names);
-        assertThat(names).contains("http post /v1/orders", "job payments.charge", "call payments", "job notifications.send", "call email");
+        assertThat(names).contains("http post /v1/orders", "admission", "db INSERT", "db UPDATE", "job payments.charge", "call payments",
+                "job notifications.send", "call email");
+        assertThat(spans.findParents("name").stream().filter(s -> s.get("name").asString().equals("db UPDATE"))
+                .map(s -> s.get("attributes").get("db.statement").asString()))
+                .as("the reservation's statement").anyMatch(sql -> sql.contains("UPDATE catalog.product SET stock = stock - ?"));
         JsonNode job = spans.findParents("name").stream().filter(s -> s.get("name").asString().equals("job payments.charge")).findFirst().orElseThrow();
         assertThat(job.get("attributes").get("job.queue.wait.ms")).isNotNull();
 

@@ -90,7 +90,8 @@ class AdmissionConfiguration {
     }
 
     @Bean
-    AdmissionFilter admissionFilter(Admission admission, AdmissionProperties properties, ProblemWriter problems, Clock clock) {
-        return new AdmissionFilter(admission, properties, problems, clock);
+    AdmissionFilter admissionFilter(Admission admission, AdmissionProperties properties, ProblemWriter problems, Clock clock,
+                                    org.springframework.beans.factory.ObjectProvider<io.micrometer.tracing.Tracer> tracer) {
+        return new AdmissionFilter(admission, properties, problems, clock, tracer.getIfAvailable(() -> io.micrometer.tracing.Tracer.NOOP));
     }
 }

@@ -6,6 +6,8 @@ import io.headroom.admission.Priority;
 import io.headroom.admission.Quota;
 import io.headroom.admission.Rejected;
 import io.headroom.app.ops.tracing.RequestTimings;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import io.headroom.app.tenants.Tenants;
 import io.headroom.app.web.ApiProblem;
 import io.headroom.app.web.ProblemWriter;
@@ -43,9 +45,11 @@ class AdmissionFilter extends OncePerRequestFilter implements Ordered {
     private final AdmissionProperties properties;
     private final ProblemWriter problems;
     private final Clock clock;
+    private final Tracer tracer;
     private final List<Route> routes = new ArrayList<>();
 
-    AdmissionFilter(Admission admission, AdmissionProperties properties, ProblemWriter problems, Clock clock) {
+    AdmissionFilter(Admission admission, AdmissionProperties properties, ProblemWriter problems, Clock clock, Tracer tracer) {
+        this.tracer = tracer;
         this.admission = admission;
         this.properties = properties;
         this.problems = problems;
@@ -91,15 +95,19 @@ class AdmissionFilter extends OncePerRequestFilter implements Ordered {
         String plan = tenant instanceof Tenants.Tenant t ? t.plan().name() : null;
         Admission.Permit permit;
         long waitStart = System.nanoTime();
+        Span span = tracer.nextSpan().name("admission").tag("class", priority.name()).start();
         try {
             permit = admission.acquire(new Admission.Request(priority, tenantId, plan, deadline));
-            RequestTimings.admissionWait(System.nanoTime() - waitStart);
         } catch (Rejected r) {
+            span.tag("rejected", r.reason().name());
             reject(response, r);
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ServletException("interrupted while waiting for admission", e);
+        } finally {
+            span.end();
+            RequestTimings.admissionWait(System.nanoTime() - waitStart);
         }
         boolean dropped = false;
         try (Deadline.Scope bound = deadline.bind()) {
