@@ -11,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import io.micrometer.tracing.Span;
 import io.micrometer.tracing.Tracer;
@@ -45,19 +44,17 @@ public class DatabasePools {
 
     private static final ThreadLocal<Workload> CURRENT = new ThreadLocal<>();
 
-    /** Runs {@code work} drawing connections from the pool of {@code workload}. */
-    public static <T> T as(Workload workload, Supplier<T> work) {
+    /** Draws this thread's connections from the pool of {@code workload} until the scope is closed. */
+    public static Deadline.Scope use(Workload workload) {
         Workload before = CURRENT.get();
         CURRENT.set(workload);
-        try {
-            return work.get();
-        } finally {
+        return () -> {
             if (before == null) {
                 CURRENT.remove();
             } else {
                 CURRENT.set(before);
             }
-        }
+        };
     }
 
     @Bean(destroyMethod = "close")

@@ -111,11 +111,6 @@ public class ProviderClient {
                 .build();
     }
 
-    /** The policy of a dependency, for tests and operators. */
-    public CallPolicy policy(String dependency) {
-        return policies.get(dependency);
-    }
-
     public Response post(String dependency, URI uri, String idempotencyKey, String json, Instant deadline)
             throws Unavailable, InterruptedException {
         CallPolicy policy = policies.get(dependency);

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * When the caller stops waiting. Set once per request (from {@code Request-Timeout} or the route's default) and
@@ -57,21 +56,6 @@ public record Deadline(Instant at) {
     public void check(Clock clock, String what) {
         if (expired(clock)) {
             throw new DeadlineExceeded(what + " not started: the request's deadline passed " + Duration.between(at, clock.instant()).toMillis() + " ms ago");
-        }
-    }
-
-    /** Runs {@code work} under this deadline, restoring the one before. */
-    public <T> T call(Supplier<T> work) {
-        Deadline before = CURRENT.get();
-        CURRENT.set(this);
-        try {
-            return work.get();
-        } finally {
-            if (before == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(before);
-            }
         }
     }
 }

@@ -50,7 +50,7 @@ class JobWorkers implements SmartLifecycle {
         if (properties.isWorkersEnabled()) {
             Map<String, JobWorker.Builder> builders = new LinkedHashMap<>();
             for (JobRegistration r : registrations) {
-                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(events)).handler(r.kind(), withDeadline(r.queue(), r.handler()));
+                builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(events)).handler(r.kind(), instrumented(r.queue(), r.handler()));
             }
             builders.values().forEach(b -> workers.add(b.build().start()));
         }
@@ -62,27 +62,21 @@ class JobWorkers implements SmartLifecycle {
 
     /**
      * A job carries its own deadline (its handler timeout): SQL and outbound calls in the handler take what is
-     * left. Its database work draws from the job workers' pool, or the reports pool for the reports queue.
+     * left. Its database work draws from the job workers' pool, or the reports pool for the reports queue, and it
+     * runs in a span that continues the trace of the request that enqueued it.
      */
-    private JobHandler withDeadline(String queueName, JobHandler handler) {
+    private JobHandler instrumented(String queueName, JobHandler handler) {
         DatabasePools.Workload workload = queueName.equals("reports") ? DatabasePools.Workload.REPORTS : DatabasePools.Workload.JOBS;
         return (job, context) -> {
             Span span = Traceparents.startChildOf(tracer, job.traceParent(), "job " + job.kind())
                     .tag("job.id", Long.toString(job.id())).tag("job.queue", job.queue()).tag("job.attempt", Integer.toString(job.attempt()))
                     .tag("job.queue.wait.ms", Long.toString(Math.max(0, java.time.Duration.between(job.enqueuedAt(), java.time.Instant.now()).toMillis())));
-            try (Deadline.Scope bound = new Deadline(context.deadline()).bind(); Tracer.SpanInScope scope = tracer.withSpan(span)) {
-                Exception failure = DatabasePools.as(workload, () -> {
-                    try {
-                        handler.handle(job, context);
-                        return null;
-                    } catch (Exception e) {
-                        return e;
-                    }
-                });
-                if (failure != null) {
-                    span.error(failure);
-                    throw failure;
-                }
+            try (Deadline.Scope bound = new Deadline(context.deadline()).bind(); Deadline.Scope pool = DatabasePools.use(workload);
+                 Tracer.SpanInScope scope = tracer.withSpan(span)) {
+                handler.handle(job, context);
+            } catch (Exception e) {
+                span.error(e);
+                throw e;
             } finally {
                 span.end();
             }

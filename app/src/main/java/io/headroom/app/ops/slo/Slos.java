@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -54,12 +53,10 @@ public class Slos {
         for (Objective o : settings.objectives()) {
             SloTracker t = new SloTracker(o.name(), o.target(), settings.window(), clock);
             tracked.add(new Tracked(o, t));
-            for (Map.Entry<String, java.util.function.ToDoubleFunction<SloTracker.Status>> w : Map.<String, java.util.function.ToDoubleFunction<SloTracker.Status>>of(
-                    "5m", SloTracker.Status::burn5m, "30m", SloTracker.Status::burn30m, "1h", SloTracker.Status::burn1h,
-                    "6h", SloTracker.Status::burn6h).entrySet()) {
-                Gauge.builder("headroom.slo.burn.rate", t, x -> w.getValue().applyAsDouble(x.status()))
-                        .tag("slo", o.name()).tag("window", w.getKey()).register(registry);
-            }
+            Gauge.builder("headroom.slo.burn.rate", t, x -> x.status().burn5m()).tag("slo", o.name()).tag("window", "5m").register(registry);
+            Gauge.builder("headroom.slo.burn.rate", t, x -> x.status().burn30m()).tag("slo", o.name()).tag("window", "30m").register(registry);
+            Gauge.builder("headroom.slo.burn.rate", t, x -> x.status().burn1h()).tag("slo", o.name()).tag("window", "1h").register(registry);
+            Gauge.builder("headroom.slo.burn.rate", t, x -> x.status().burn6h()).tag("slo", o.name()).tag("window", "6h").register(registry);
             Gauge.builder("headroom.slo.budget.remaining", t, x -> x.status().budgetRemaining()).tag("slo", o.name()).register(registry);
             Gauge.builder("headroom.slo.alert", t, x -> x.status().page() ? 1 : 0).tag("slo", o.name()).tag("severity", "page").register(registry);
             Gauge.builder("headroom.slo.alert", t, x -> x.status().ticket() ? 1 : 0).tag("slo", o.name()).tag("severity", "ticket").register(registry);
