@@ -23,7 +23,7 @@ import org.springframework.context.annotation.Configuration;
 /**
  * Admission control in the app: one {@link Admission} for the instance, its filter, and its metrics
  * ({@code headroom.admission.*}: limit, in flight, queued and wait per class, admitted and rejected per class and
- * reason). Off with {@code headroom.admission.enabled=false}.
+ * reason, and per tenant for the top {@code metric-tenants} by traffic, see {@link TopTenantLabels}). Off with {@code headroom.admission.enabled=false}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AdmissionProperties.class)
@@ -41,7 +41,7 @@ class AdmissionConfiguration {
         for (Priority c : Priority.values()) {
             waits.put(c, Timer.builder("headroom.admission.wait").tag("class", c.name()).register(registry));
         }
-        TenantLabels tenants = new TenantLabels(p.getMetricTenants());
+        TopTenantLabels tenants = new TopTenantLabels(p.getMetricTenants(), p.getMetricTenantsWindow(), clock);
         Admission admission = new Admission(limit, settings, clock, System::nanoTime, new AdmissionEvents() {
             @Override
             public void admitted(Priority priority, String tenant, long waitedNanos) {
@@ -61,32 +61,6 @@ class AdmissionConfiguration {
             Gauge.builder("headroom.admission.queued", admission, a -> a.queued(c)).tag("class", c.name()).register(registry);
         }
         return admission;
-    }
-
-    /**
-     * The tenant label of the admission metrics, with bounded cardinality: the first {@code limit} tenants seen get
-     * their own label, every later one is {@code other}. (Issue 6 replaces this with a top-N by traffic.)
-     */
-    static final class TenantLabels {
-        private final int limit;
-        private final java.util.Set<String> named = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-        TenantLabels(int limit) {
-            this.limit = limit;
-        }
-
-        String label(String tenant) {
-            if (named.contains(tenant)) {
-                return tenant;
-            }
-            synchronized (this) {
-                if (named.size() < limit) {
-                    named.add(tenant);
-                    return tenant;
-                }
-            }
-            return "other";
-        }
     }
 
     @Bean

@@ -28,8 +28,10 @@ public class AdmissionProperties {
     private Map<Priority, Integer> queueSizes = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 100, Priority.DEFAULT, 50, Priority.SHEDDABLE, 20));
     private Duration maxWait = Duration.ofMillis(200);
     private double tenantMaxShare = 0.5;
-    /** How many tenants get their own label in the admission metrics; the rest are "other". */
+    /** How many tenants get their own label in the admission metrics: the busiest of the last window; the rest are "other". */
     private int metricTenants = 20;
+    /** How often the busiest tenants are ranked again for their metric labels. */
+    private Duration metricTenantsWindow = Duration.ofMinutes(1);
     /** Requests per second and burst per plan. */
     private Map<String, Rate> plans = new LinkedHashMap<>(Map.of(
             "free", new Rate(5, 10), "standard", new Rate(50, 100), "premium", new Rate(200, 400)));
@@ -59,6 +61,8 @@ public class AdmissionProperties {
     public void setMaxWait(Duration value) { this.maxWait = value; }
     public int getMetricTenants() { return metricTenants; }
     public void setMetricTenants(int value) { this.metricTenants = value; }
+    public Duration getMetricTenantsWindow() { return metricTenantsWindow; }
+    public void setMetricTenantsWindow(Duration value) { this.metricTenantsWindow = value; }
     public double getTenantMaxShare() { return tenantMaxShare; }
     public void setTenantMaxShare(double value) { this.tenantMaxShare = value; }
     public Map<String, Rate> getPlans() { return plans; }

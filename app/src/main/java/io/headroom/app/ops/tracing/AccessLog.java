@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import io.headroom.app.ops.admission.RequestClassTags;
+import io.headroom.app.ops.dashboard.LatencyWindow;
 import io.headroom.app.ops.slo.Slos;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +29,13 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
 
     private final Slos slos;
     private final SlowRequests slow;
+    private final LatencyWindow latency;
     private final io.micrometer.tracing.Tracer tracer;
 
-    AccessLog(Slos slos, SlowRequests slow, io.micrometer.tracing.Tracer tracer) {
+    AccessLog(Slos slos, SlowRequests slow, LatencyWindow latency, io.micrometer.tracing.Tracer tracer) {
         this.slos = slos;
         this.slow = slow;
+        this.latency = latency;
         this.tracer = tracer;
     }
 
@@ -61,13 +64,18 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
             Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
             Object tenant = request.getAttribute("headroom.tenant");
             String tenantId = tenant instanceof io.headroom.app.tenants.Tenants.Tenant t ? t.id().toString() : "-";
-            long millis = (System.nanoTime() - start) / 1_000_000;
+            long nanos = System.nanoTime() - start;
+            long millis = nanos / 1_000_000;
             String routeText = route == null ? "unmatched" : route.toString();
             Object priority = request.getAttribute(RequestClassTags.ATTRIBUTE);
             if (priority != null) {
                 slos.record(priority.toString(), response.getStatus(), millis);
             }
-            slow.add(slow.entry(traceId, tenantId, request.getMethod(), routeText, response.getStatus(), System.nanoTime() - start, timings));
+            slow.add(slow.entry(traceId, tenantId, request.getMethod(), routeText, response.getStatus(), nanos, timings));
+            if (!request.getRequestURI().startsWith("/ops/")) {
+                // The dashboard's own polling is not traffic.
+                latency.record(nanos);
+            }
             try (MDC.MDCCloseable a = MDC.putCloseable("tenant", tenantId);
                  MDC.MDCCloseable b = MDC.putCloseable("route", routeText);
                  MDC.MDCCloseable c = MDC.putCloseable("method", request.getMethod());
