@@ -15,6 +15,7 @@ const CHART_SERIES = {
   shed: samples => byKey(samples, "shedPerSecondByClass"),
   depth: samples => byKey(samples, "queueDepth"),
   age: samples => byKey(samples, "queueOldestAgeSeconds"),
+  dead: samples => byKey(samples, "deadLetters"),
   pending: samples => byKey(samples, "poolPending"),
 };
 

@@ -59,7 +59,7 @@ class DatabaseHealthMetrics {
                     WHERE datname = current_database() AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid()""")
                     .query(Long.class).single());
         } catch (RuntimeException e) {
-            log.warn("sampling the database's table statistics failed: {}", e.getMessage());
+            log.warn("sampling the database's table statistics (pg_stat_user_tables, pg_stat_activity) failed; the headroom_db_* gauges keep their last values: {}", e.getMessage());
         }
     }
 }

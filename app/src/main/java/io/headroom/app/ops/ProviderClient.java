@@ -180,7 +180,11 @@ public class ProviderClient {
 
         @Override
         public void breakerTransition(String dependency, String from, String to) {
-            log.warn("circuit breaker for {}: {} -> {}", dependency, from, to);
+            log.warn("circuit breaker for the {} provider: {} -> {} ({})", dependency, from, to, switch (to) {
+                case "OPEN" -> "calls are refused locally until the open period ends";
+                case "HALF_OPEN" -> "a few probe calls decide whether it closes";
+                default -> "calls go through again";
+            });
         }
 
         @Override

@@ -41,7 +41,7 @@ class DashboardBrowserTest extends CommerceTestSupport {
 
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("HEADROOM_CHROMIUM", "/usr/bin/chromium"));
     private static final Path DRIVER = Path.of(System.getenv().getOrDefault("HEADROOM_CHROMEDRIVER", "/usr/bin/chromedriver"));
-    private static final List<String> CHARTS = List.of("traffic", "latency", "limit", "admitted", "shed", "depth", "age", "pending");
+    private static final List<String> CHARTS = List.of("traffic", "latency", "limit", "admitted", "shed", "depth", "age", "dead", "pending");
 
     @Autowired
     JobQueue queue;
@@ -83,12 +83,15 @@ class DashboardBrowserTest extends CommerceTestSupport {
         for (int i = 0; i < 10; i++) {
             call("GET", "/v1/products/" + product, shop.key(), null);
         }
-        placeOrder(shop, order(product, 1, "4242424242424242"));
+        long paidOrder = placeOrder(shop, order(product, 1, "4242424242424242")).json().get("id").asLong();
+        awaitOrder(shop, paidOrder, status("PAID"));
         providers("PUT", "/faults/payments", "{\"errorRate\":1.0,\"errorStatuses\":[503]}");
         long stuckOrder = placeOrder(shop, order(product, 1, "4242424242424242")).json().get("id").asLong();
         awaitOrder(shop, stuckOrder, status("PAYMENT_STUCK"));
         providers("DELETE", "/faults/payments", null);
-        DeadJob dead = queue.deadJobs("payments", 10).getFirst();
+        List<DeadJob> deadJobs = queue.deadJobs("payments", 10);
+        assertThat(deadJobs).as("the stuck order's charge job, and no other").hasSize(1);
+        DeadJob dead = deadJobs.getFirst();
 
         browser.get("http://127.0.0.1:" + port + "/");
         browser.findElement(By.id("key-input")).sendKeys(OPERATOR_KEY);
@@ -101,6 +104,7 @@ class DashboardBrowserTest extends CommerceTestSupport {
         for (String chart : CHARTS) {
             assertThat(browser.findElements(By.cssSelector("[data-chart=" + chart + "] .uplot canvas"))).as(chart + " is drawn").hasSize(1);
         }
+        screenshot("dashboard");
         assertThat(browser.findElement(By.id("mode")).getText()).isEqualTo("hardened");
         assertThat(browser.findElement(By.id("tenants")).getText()).contains(shop.id());
         assertThat(browser.findElement(By.id("slos")).getText()).contains("checkout");
@@ -118,10 +122,17 @@ class DashboardBrowserTest extends CommerceTestSupport {
         browser.findElement(By.cssSelector("#slow tr[data-trace] a")).click();
         waitFor("the trace's spans to be shown", () -> browser.findElements(By.cssSelector("#trace tr")).size() >= 2);
         assertThat(browser.findElement(By.id("trace")).getText()).contains("http");
+        screenshot("slow-requests");
 
         List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
         assertThat(errors).as("console errors").isEmpty();
+    }
+
+    /** For a person to look at what the test saw: target/screenshots/NAME.png. */
+    private void screenshot(String name) throws java.io.IOException {
+        Path dir = Files.createDirectories(Path.of("target", "screenshots"));
+        Files.write(dir.resolve(name + ".png"), ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
     }
 
     private static double number(String attribute) {

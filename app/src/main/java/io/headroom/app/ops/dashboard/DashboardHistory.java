@@ -119,11 +119,12 @@ public class DashboardHistory {
         boolean any = h.getTotalCount() > 0;
         Map<String, Double> depth = sumGauges("headroom.jobs.depth", "queue");
         Map<String, Double> age = maxGauges("headroom.jobs.oldest.ready.age", "queue");
+        Map<String, Double> dead = sumGauges("headroom.jobs.dead.letters", "queue");
         Sample s = new Sample(now, requests / seconds, Math.max(0, serverErrors - shed503) / seconds, shed / seconds,
                 any ? h.getValueAtPercentile(50) / 1000.0 : null, any ? h.getValueAtPercentile(95) / 1000.0 : null,
                 any ? h.getValueAtPercentile(99) / 1000.0 : null,
                 gauge("headroom.admission.limit"), gauge("headroom.admission.in.flight"),
-                admitted, shedByClass, depth, age, sumGauges("headroom.jobs.dead.letters", "queue"),
+                admitted, shedByClass, depth, age, dead,
                 maxGauges("headroom.calls.breaker.state", "dependency"), sumGauges("hikaricp.connections.pending", "pool"), tenants);
         if (samples.size() >= capacity) {
             samples.removeFirst();

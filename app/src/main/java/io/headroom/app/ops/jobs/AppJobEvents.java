@@ -44,7 +44,8 @@ final class AppJobEvents implements JobEvents {
             publisher.publishEvent(new JobDeadLettered(job, reason));
         } catch (RuntimeException e) {
             // The job is dead-lettered either way; a listener that failed is logged, and the worker goes on.
-            log.error("a listener for dead-lettered job {} ({}, tenant {}) failed", job.id(), job.kind(), job.tenant(), e);
+            log.error("a listener for dead-lettered job {} ({}, tenant {}) failed, the job stays dead-lettered: {}", job.id(), job.kind(),
+                    job.tenant(), e.getMessage(), e);
         }
     }
 

@@ -99,14 +99,23 @@ class JobMetrics implements JobEvents {
         return key;
     }
 
-    /** Refreshes the gauges from the database. */
-    void sample(JobQueue queue) {
+    /**
+     * Refreshes the gauges from the database. Every queue in {@code known} has rows even while empty (zeros under
+     * tenant {@code other}), so a dashboard shows 0 rather than no data.
+     */
+    void sample(JobQueue queue, java.util.Collection<String> known) {
         try {
             List<MultiGauge.Row<?>> depthRows = new ArrayList<>();
             List<MultiGauge.Row<?>> ageRows = new ArrayList<>();
             Map<String, List<QueueDepth>> byQueue = new HashMap<>();
             for (QueueDepth d : queue.depth()) {
                 byQueue.computeIfAbsent(d.queue(), q -> new ArrayList<>()).add(d);
+            }
+            for (String q : known) {
+                if (!byQueue.containsKey(q)) {
+                    addDepth(depthRows, q, "other", 0, 0, 0);
+                    ageRows.add(MultiGauge.Row.of(Tags.of("queue", q, "tenant", "other"), 0.0));
+                }
             }
             byQueue.forEach((queueName, rows) -> {
                 rows.sort(Comparator.comparingLong((QueueDepth d) -> d.ready() + d.scheduled() + d.running()).reversed());
@@ -132,7 +141,9 @@ class JobMetrics implements JobEvents {
             depth.register(depthRows, true);
             oldestAge.register(ageRows, true);
             List<MultiGauge.Row<?>> deadRows = new ArrayList<>();
-            queue.deadLetterCounts().forEach((q, n) -> deadRows.add(MultiGauge.Row.of(Tags.of("queue", q), n)));
+            Map<String, Long> dead = new HashMap<>(queue.deadLetterCounts());
+            known.forEach(q -> dead.putIfAbsent(q, 0L));
+            dead.forEach((q, n) -> deadRows.add(MultiGauge.Row.of(Tags.of("queue", q), n)));
             deadLetters.register(deadRows, true);
             List<MultiGauge.Row<?>> tupleRows = new ArrayList<>();
             for (TableHealth t : queue.tableHealth()) {
@@ -141,7 +152,7 @@ class JobMetrics implements JobEvents {
             deadTuples.register(tupleRows, true);
         } catch (Exception e) {
             failed("sample metrics", e);
-            LOG.log(System.Logger.Level.WARNING, "sampling the job queue for metrics failed: {0}", e.getMessage());
+            LOG.log(System.Logger.Level.WARNING, "sampling the job queue for metrics (depth, dead letters, table health) failed; the headroom_jobs_* gauges keep their last values: {0}", e.getMessage());
         }
     }
 

@@ -56,7 +56,8 @@ class JobWorkers implements SmartLifecycle {
         }
         sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobs-metrics").factory());
         long every = properties.getSampleInterval().toMillis();
-        sampler.scheduleWithFixedDelay(() -> metrics.sample(queue), 0, every, TimeUnit.MILLISECONDS);
+        List<String> queues = registrations.stream().map(JobRegistration::queue).distinct().toList();
+        sampler.scheduleWithFixedDelay(() -> metrics.sample(queue, queues), 0, every, TimeUnit.MILLISECONDS);
         running = true;
     }
 

@@ -114,7 +114,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
-        log.error("{} {} failed unexpectedly", request.getMethod(), request.getRequestURI(), e);
+        log.error("{} {} failed unexpectedly and was answered 500 internal-error: {}: {}", request.getMethod(), request.getRequestURI(),
+                e.getClass().getSimpleName(), e.getMessage(), e);
         return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
                 .body(ApiProblem.problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
                         "the request failed on the server; it has been logged", Map.of()));
