@@ -5,15 +5,20 @@ import com.zaxxer.hikari.pool.HikariPool;
 import io.headroom.admission.Deadline;
 import io.headroom.admission.DeadlineExceeded;
 import io.headroom.app.ops.tracing.RequestTimings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.Tracer;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import io.micrometer.tracing.Span;
-import io.micrometer.tracing.Tracer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -76,10 +81,10 @@ public class DatabasePools {
     @Primary
     DataSource dataSource(@Qualifier("requestsDataSource") HikariDataSource requests, @Qualifier("jobsDataSource") HikariDataSource jobs,
                           @Qualifier("reportsDataSource") HikariDataSource reports, Environment env, Clock clock,
-                          ObjectProvider<Tracer> tracer) {
+                          ObjectProvider<Tracer> tracer, MeterRegistry registry) {
         boolean bulkheads = env.getProperty("headroom.database.bulkheads", Boolean.class, true);
         return new Routing(requests, bulkheads ? jobs : requests, bulkheads ? reports : requests, clock,
-                tracer.getIfAvailable(() -> Tracer.NOOP));
+                tracer.getIfAvailable(() -> Tracer.NOOP), registry);
     }
 
     private static int share(Environment env, double share) {
@@ -106,9 +111,14 @@ public class DatabasePools {
         private final HikariDataSource reports;
         private final Clock clock;
         private final Tracer tracer;
+        private final MeterRegistry registry;
+        /** {@code headroom.db.statement} timers by pool and verb, looked up once (a registry lookup per statement is too slow). */
+        private final Map<String, Timer> statementTimers = new ConcurrentHashMap<>();
 
-        Routing(HikariDataSource requests, HikariDataSource jobs, HikariDataSource reports, Clock clock, Tracer tracer) {
+        Routing(HikariDataSource requests, HikariDataSource jobs, HikariDataSource reports, Clock clock, Tracer tracer,
+                MeterRegistry registry) {
             this.tracer = tracer;
+            this.registry = registry;
             this.requests = requests;
             this.jobs = jobs;
             this.reports = reports;
@@ -127,16 +137,17 @@ public class DatabasePools {
         @Override
         public Connection getConnection() throws SQLException {
             long start = System.nanoTime();
+            HikariDataSource pool = target();
             Connection c;
             try {
-                c = acquire();
+                c = acquire(pool);
             } finally {
                 RequestTimings.database(System.nanoTime() - start);
             }
-            return timed(c);
+            return timed(c, pool.getPoolName());
         }
 
-        private Connection timed(Connection target) {
+        private Connection timed(Connection target, String pool) {
             return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                     (proxy, method, args) -> {
                         switch (method.getName()) {
@@ -152,7 +163,7 @@ public class DatabasePools {
                         Object result = invoke(target, method, args);
                         if (result instanceof Statement statement && method.getName().matches("prepareStatement|createStatement|prepareCall")) {
                             String sql = args != null && args.length > 0 && args[0] instanceof String text ? text : null;
-                            return timedStatement(statement, method.getReturnType(), sql);
+                            return timedStatement(statement, method.getReturnType(), sql, pool);
                         }
                         return result;
                     });
@@ -160,15 +171,17 @@ public class DatabasePools {
 
         /**
          * Times each execution for the request's database time and, inside a traced request or job, makes it a span
-         * {@code db <VERB>} with the statement (first 300 characters) as {@code db.statement}.
+         * {@code db <VERB>} with the statement (first 300 characters) as {@code db.statement}; every execution is also
+         * timed in {@code headroom.db.statement} by pool and verb.
          */
-        private Object timedStatement(Statement target, Class<?> type, String preparedSql) {
+        private Object timedStatement(Statement target, Class<?> type, String preparedSql, String pool) {
             return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) -> {
                 if (!method.getName().startsWith("execute")) {
                     return invoke(target, method, args);
                 }
                 String sql = preparedSql != null ? preparedSql : args != null && args.length > 0 && args[0] instanceof String s ? s : "";
-                Span span = tracer.currentSpan() == null ? null : tracer.nextSpan().name("db " + verb(sql))
+                String verb = verb(sql);
+                Span span = tracer.currentSpan() == null ? null : tracer.nextSpan().name("db " + verb)
                         .tag("db.statement", sql.length() > 300 ? sql.substring(0, 300) : sql).start();
                 long start = System.nanoTime();
                 try (Tracer.SpanInScope scope = span == null ? null : tracer.withSpan(span)) {
@@ -179,12 +192,24 @@ public class DatabasePools {
                     }
                     throw e;
                 } finally {
-                    RequestTimings.database(System.nanoTime() - start);
+                    long took = System.nanoTime() - start;
+                    RequestTimings.database(took);
+                    statementTimer(pool, verb).record(took, TimeUnit.NANOSECONDS);
                     if (span != null) {
                         span.end();
                     }
                 }
             });
+        }
+
+        private Timer statementTimer(String pool, String verb) {
+            // The verb tag is bounded: anything but the common statements is OTHER.
+            String tag = switch (verb) {
+                case "SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "SET" -> verb;
+                default -> "OTHER";
+            };
+            return statementTimers.computeIfAbsent(pool + " " + tag, k -> Timer.builder("headroom.db.statement")
+                    .description("SQL statement executions on the app's pools").tag("pool", pool).tag("verb", tag).register(registry));
         }
 
         private static String verb(String sql) {
@@ -201,8 +226,7 @@ public class DatabasePools {
             }
         }
 
-        private Connection acquire() throws SQLException {
-            HikariDataSource pool = target();
+        private Connection acquire(HikariDataSource pool) throws SQLException {
             var deadline = Deadline.current();
             if (deadline.isEmpty()) {
                 return pool.getConnection();

@@ -51,6 +51,9 @@ class GrafanaDashboardTest extends CommerceTestSupport {
                 named.add(m.group());
             }
         }
+        if (Runtime.version().feature() < 24) {
+            named.remove("jvm_threads_virtual_live_threads"); // the JDK reports its virtual-thread scheduler from 24 on
+        }
         assertThat(named).hasSizeGreaterThanOrEqualTo(20);
         assertThat(exposed).as("metrics the Grafana panels query").containsAll(named);
     }

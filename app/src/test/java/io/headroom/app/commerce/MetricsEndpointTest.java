@@ -45,7 +45,14 @@ class MetricsEndpointTest extends CommerceTestSupport {
         JsonNode slos = call("GET", "/ops/slos", OPERATOR_KEY, null).json();
         assertThat(slos.findValuesAsString("name")).containsExactly("checkout-availability", "checkout-latency", "reads-availability", "reads-latency");
         assertThat(slos.get(0).get("total").asLong()).as("the checkout counted").isGreaterThanOrEqualTo(1);
-        assertThat(metrics).as("JVM").contains("jvm_memory_usage_after_gc", "jvm_gc_overhead", "jvm_threads_live_threads", "process_cpu_usage");
+        assertThat(metrics).as("JVM").contains("jvm_memory_usage_after_gc", "jvm_gc_overhead", "jvm_threads_live_threads", "process_cpu_usage",
+                "jvm_threads_virtual_pinned_seconds");
+        if (Runtime.version().feature() >= 24) {
+            // The JDK reports its virtual-thread scheduler from 24 on.
+            assertThat(metrics).as("virtual threads").contains("jvm_threads_virtual_live_threads");
+        }
+        assertThat(metrics).as("statement latency per pool").containsPattern(
+                "headroom_db_statement_seconds_count\\{pool=\"headroom-requests\",verb=\"SELECT\"\\} [1-9]");
     }
 
     private String scrape() {
