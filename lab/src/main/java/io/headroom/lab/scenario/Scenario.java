@@ -92,7 +92,8 @@ public record Scenario(String name, String description, Target target, Limits li
 
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // A field left out takes its default (see withDefaults), also for numbers.
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     /** Reads and validates a scenario file; a bad one is an {@link IllegalArgumentException} naming file and field. */
@@ -124,7 +125,9 @@ public record Scenario(String name, String description, Target target, Limits li
         Target t = target == null ? new Target(null, null, null) : target;
         t = new Target(t.url() == null ? "http://127.0.0.1:8080" : t.url(), t.providers() == null ? "http://127.0.0.1:8090" : t.providers(),
                 t.metrics() == null ? "/actuator/prometheus" : t.metrics().equals("none") ? null : t.metrics());
-        Limits l = limits == null ? new Limits(600, 2_000_000, 10_000) : limits;
+        Limits l = limits == null ? new Limits(0, 0, 0) : limits;
+        l = new Limits(l.maxSeconds() == 0 ? 600 : l.maxSeconds(), l.maxRequests() == 0 ? 2_000_000 : l.maxRequests(),
+                l.maxInFlight() == 0 ? 10_000 : l.maxInFlight());
         Setup st = setup == null ? new Setup("none", 0, 0, null) : new Setup(setup.kind() == null ? "none" : setup.kind(),
                 setup.products() == 0 ? 20 : setup.products(), setup.stock() == 0 ? 1_000_000 : setup.stock(),
                 setup.plan() == null ? "premium" : setup.plan());

@@ -1,0 +1,44 @@
+package io.headroom.lab;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The growth lab's command line ({@code ./headroom lab ...}): {@code run} a scenario, {@code fit} the capacity
+ * model to measurements, {@code compare} two runs. Exit status: 0 when every verdict held, 1 when one failed or
+ * the run could not be done, 2 for a mistake on the command line or in the scenario.
+ */
+@Command(name = "lab", mixinStandardHelpOptions = true, subcommands = {RunCommand.class, FitCommand.class, CompareCommand.class},
+        description = "The growth lab: open-model load, faults, capacity model, drift, report and verdict.")
+public final class Lab implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, fit or compare");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Lab());
+        // One line for a mistake, and exit 2: the launcher's convention.
+        cli.setParameterExceptionHandler((e, a) -> {
+            System.err.println("lab: " + e.getMessage() + "; run './headroom lab --help'");
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                System.err.println("lab: " + e.getMessage());
+                return 2;
+            }
+            System.err.println("lab: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cli;
+    }
+}
