@@ -52,7 +52,7 @@ class LauncherIT {
 
     @Test
     void demoPlacesOrdersChecksEveryCountAndStopsEverything() throws Exception {
-        Result demo = run(Map.of("HEADROOM_PORT", Integer.toString(freePort()), "HEADROOM_DEMO_ORDERS", "20"), "demo");
+        Result demo = run(Map.of("HEADROOM_PORT", Integer.toString(freePort()), "HEADROOM_DEMO_ORDERS", "20"), "demo", "--orders");
 
         assertThat(demo.exit()).as(demo.output()).isZero();
         assertThat(demo.output()).contains(

@@ -21,7 +21,12 @@ public final class Lab implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line in this JVM and returns its exit status (for tests and embedding). */
+    public static int execute(String... args) {
+        return commandLine().execute(args);
     }
 
     static CommandLine commandLine() {

@@ -78,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
 
         HttpWorkload.TenantData tenants = null;
         if (scenario.setup().kind().equals("headroom")) {
-            System.err.printf("lab: setting up %d tenants with %d products each on %s%n", scenario.tenants().count(),
+            System.err.printf("lab: setting up %d tenants with %d products each on %s%n", scenario.tenantsToCreate(),
                     scenario.setup().products(), scenario.target().url());
             tenants = HeadroomSetup.create(http, scenario, operatorKey());
         }
@@ -208,7 +208,7 @@ final class RunCommand implements Callable<Integer> {
             long offered = 0, ok = 0, bad = 0, shed = 0;
             org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
             for (Recorder.Cell c : recorder.window(window).values()) {
-                offered += c.offered();
+                offered += c.dispatched();
                 ok += c.count(Outcome.OK);
                 shed += c.count(Outcome.SHED);
                 bad += c.count(Outcome.SERVER_ERROR) + c.count(Outcome.CLIENT_ERROR) + c.count(Outcome.TIMEOUT) + c.count(Outcome.IO_ERROR)

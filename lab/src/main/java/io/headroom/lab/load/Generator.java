@@ -178,6 +178,7 @@ public final class Generator {
         String label = s.extra == null ? op.name() : s.extra.label();
         int window = (int) ((intendedAt - runStart) / 1_000_000_000L);
         long n = intended.incrementAndGet();
+        recorder.due(window, label);
         if (inFlight.get() >= scenario.limits().maxInFlight()) {
             dropped.incrementAndGet();
             recorder.record(window, label, Outcome.DROPPED, 0, false, false);

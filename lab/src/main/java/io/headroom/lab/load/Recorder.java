@@ -24,6 +24,7 @@ public final class Recorder {
         private final Map<Outcome, LongAdder> outcomes = new EnumMap<>(Outcome.class);
         private final LongAdder goodput = new LongAdder();
         private final LongAdder late = new LongAdder();
+        private final LongAdder dispatched = new LongAdder();
 
         Cell() {
             for (Outcome o : Outcome.values()) {
@@ -48,6 +49,11 @@ public final class Recorder {
             return goodput.sum();
         }
 
+        /** Intended requests counted when they were due, before any ended (for the live progress line). */
+        public long dispatched() {
+            return dispatched.sum();
+        }
+
         /** Sent more than {@link Generator#LATE_NANOS} after their intended start (the generator fell behind). */
         public long late() {
             return late.sum();
@@ -69,6 +75,11 @@ public final class Recorder {
         if (late) {
             c.late.increment();
         }
+    }
+
+    /** Counts a request when it is due (sent or dropped); {@link #record} follows when it ends. */
+    public void due(int window, String label) {
+        cell(window, label).dispatched.increment();
     }
 
     private Cell cell(int window, String label) {

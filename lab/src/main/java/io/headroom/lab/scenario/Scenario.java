@@ -66,7 +66,10 @@ public record Scenario(String name, String description, Target target, Limits li
         }
     }
 
-    /** A fixed-rate stream of one operation, recorded under its own {@code label}; {@code tenant}: one tenant's index. */
+    /**
+     * A fixed-rate stream of one operation, recorded under its own {@code label}; {@code tenant}: one tenant's index
+     * (from {@code tenants.count} on, a tenant of its own that the mix never uses).
+     */
     public record Stream(String label, String operation, Double rate, Double capacityFactor, Integer tenant) {
     }
 
@@ -87,6 +90,8 @@ public record Scenario(String name, String description, Target target, Limits li
             return attainment == null ? 0.9 : attainment;
         }
     }
+
+    static final int MAX_TENANTS = 1000;
 
     static final Set<String> PHASE_TYPES = Set.of("steady", "soak", "steps", "ramp", "spike", "growth");
 
@@ -157,7 +162,7 @@ public record Scenario(String name, String description, Target target, Limits li
         require(limits.maxRequests() > 0, at + "limits.maxRequests must be positive");
         require(limits.maxInFlight() > 0, at + "limits.maxInFlight must be positive");
         require(Set.of("none", "headroom").contains(setup.kind()), at + "setup.kind must be 'none' or 'headroom', got '" + setup.kind() + "'");
-        require(tenants.count() >= 1 && tenants.count() <= 1000, at + "tenants.count must be within 1..1000");
+        require(tenants.count() >= 1 && tenants.count() <= MAX_TENANTS, at + "tenants.count must be within 1.." + MAX_TENANTS);
         require(tenants.zipf() >= 0 && tenants.zipf() <= 5, at + "tenants.zipf must be within 0..5");
         require(!operations.isEmpty(), at + "operations: at least one is needed");
         Set<String> names = new HashSet<>();
@@ -212,7 +217,8 @@ public record Scenario(String name, String description, Target target, Limits li
                 require(names.contains(x.operation()), xw + ".operation must name one of the operations, got '" + x.operation() + "'");
                 requireRate(x.rate(), x.capacityFactor(), xw);
                 require(x.capacityFactor() == null || stepsBefore, xw + ".capacityFactor needs a steps phase before it");
-                require(x.tenant() == null || (x.tenant() >= 0 && x.tenant() < tenants.count()), xw + ".tenant must be an index within 0.." + (tenants.count() - 1));
+                require(x.tenant() == null || (x.tenant() >= 0 && x.tenant() < MAX_TENANTS), xw + ".tenant must be an index within 0.." + (MAX_TENANTS - 1)
+                        + " (indexes from tenants.count on are tenants of their own that the mix does not use)");
             }
             stepsBefore |= p.type().equals("steps");
             total += p.seconds();
@@ -253,6 +259,19 @@ public record Scenario(String name, String description, Target target, Limits li
         if (!ok) {
             throw new IllegalArgumentException(message);
         }
+    }
+
+    /** Tenants to create: the mix's, and any an extra stream names beyond them (a noisy tenant of its own). */
+    public int tenantsToCreate() {
+        int n = tenants.count();
+        for (Phase p : phases) {
+            for (Stream x : p.extra()) {
+                if (x.tenant() != null) {
+                    n = Math.max(n, x.tenant() + 1);
+                }
+            }
+        }
+        return n;
     }
 
     /** The phases' total length in seconds. */
