@@ -67,6 +67,23 @@ class LauncherIT {
     }
 
     @Test
+    void demoRunsTheScenarioAgainstNaiveThenHardenedAndPrintsThemSideBySide() throws Exception {
+        Path scenario = ROOT.resolve("app/src/test/resources/lab/demo-short.yaml");
+        Result demo = run(Map.of("HEADROOM_PORT", Integer.toString(freePort()), "HEADROOM_DEMO_SCENARIO", scenario.toString()), "demo");
+
+        assertThat(demo.exit()).as(demo.output()).isZero();
+        assertThat(demo.output()).contains("lab: demo-short (naive):", "lab: demo-short (hardened):",
+                "demo: naive and hardened side by side", "SLO checkout-available (availability)", "headroom: demo: stopped cleanly");
+        Matcher reports = Pattern.compile("demo: reports: (\\S+) and (\\S+)").matcher(demo.output());
+        assertThat(reports.find()).as(demo.output()).isTrue();
+        for (String report : List.of(reports.group(1), reports.group(2))) {
+            assertThat(Path.of(report)).isRegularFile();
+            assertThat(Path.of(report).resolveSibling("results.json")).isRegularFile();
+        }
+        assertThat(Files.readString(Path.of(reports.group(1)).resolveSibling("results.json"))).contains("\"label\" : \"naive\"");
+    }
+
+    @Test
     void upFallsBackToTheEmbeddedServerAndLeavesNoPostgresBehind() throws Exception {
         int port = freePort();
         Path home = ROOT.resolve("app/target/launcher-it-" + UUID.randomUUID());

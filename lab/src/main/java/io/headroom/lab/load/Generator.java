@@ -65,6 +65,12 @@ public final class Generator {
     private final Progress progress;
     private final RateSchedule schedule;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /**
+     * At most this many requests on the wire at once, so the HTTP client keeps reusing that many connections: left
+     * unbounded, a burst opens a connection per request and the connection storm, not the target, sets the result.
+     * A request waiting for its turn is still timed from its intended start.
+     */
+    private final java.util.concurrent.Semaphore connections;
     private final AtomicLong intended = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
@@ -78,6 +84,7 @@ public final class Generator {
         this.random = new Random(seed);
         this.progress = progress;
         this.schedule = new RateSchedule(scenario.phases());
+        this.connections = new java.util.concurrent.Semaphore(scenario.limits().maxConnections());
     }
 
     /** A source of arrivals: the phase's weighted mix, or one extra stream. */
@@ -194,8 +201,13 @@ public final class Generator {
         Thread.ofVirtual().start(() -> {
             Outcome outcome;
             try {
-                HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
-                outcome = Outcome.ofStatus(r.statusCode());
+                connections.acquire();
+                try {
+                    HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    outcome = Outcome.ofStatus(r.statusCode());
+                } finally {
+                    connections.release();
+                }
             } catch (HttpTimeoutException e) {
                 outcome = Outcome.TIMEOUT;
             } catch (IOException e) {

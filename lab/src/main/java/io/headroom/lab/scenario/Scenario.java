@@ -24,8 +24,11 @@ public record Scenario(String name, String description, Target target, Limits li
     public record Target(String url, String providers, String metrics) {
     }
 
-    /** Hard bounds of a run: it stops by itself at whichever comes first. */
-    public record Limits(double maxSeconds, long maxRequests, int maxInFlight) {
+    /**
+     * Hard bounds of a run: it stops by itself at whichever comes first. {@code maxInFlight} requests open at most
+     * (more are dropped and counted), of which {@code maxConnections} on the wire (the rest wait their turn).
+     */
+    public record Limits(double maxSeconds, long maxRequests, int maxInFlight, int maxConnections) {
     }
 
     /**
@@ -130,9 +133,10 @@ public record Scenario(String name, String description, Target target, Limits li
         Target t = target == null ? new Target(null, null, null) : target;
         t = new Target(t.url() == null ? "http://127.0.0.1:8080" : t.url(), t.providers() == null ? "http://127.0.0.1:8090" : t.providers(),
                 t.metrics() == null ? "/actuator/prometheus" : t.metrics().equals("none") ? null : t.metrics());
-        Limits l = limits == null ? new Limits(0, 0, 0) : limits;
-        l = new Limits(l.maxSeconds() == 0 ? 600 : l.maxSeconds(), l.maxRequests() == 0 ? 2_000_000 : l.maxRequests(),
-                l.maxInFlight() == 0 ? 10_000 : l.maxInFlight());
+        Limits l = limits == null ? new Limits(0, 0, 0, 0) : limits;
+        int inFlight = l.maxInFlight() == 0 ? 10_000 : l.maxInFlight();
+        l = new Limits(l.maxSeconds() == 0 ? 600 : l.maxSeconds(), l.maxRequests() == 0 ? 2_000_000 : l.maxRequests(), inFlight,
+                l.maxConnections() == 0 ? Math.min(256, inFlight) : l.maxConnections());
         Setup st = setup == null ? new Setup("none", 0, 0, null) : new Setup(setup.kind() == null ? "none" : setup.kind(),
                 setup.products() == 0 ? 20 : setup.products(), setup.stock() == 0 ? 1_000_000 : setup.stock(),
                 setup.plan() == null ? "premium" : setup.plan());
@@ -161,6 +165,8 @@ public record Scenario(String name, String description, Target target, Limits li
         require(limits.maxSeconds() > 0 && limits.maxSeconds() <= 6 * 3600, at + "limits.maxSeconds must be within (0, 21600]");
         require(limits.maxRequests() > 0, at + "limits.maxRequests must be positive");
         require(limits.maxInFlight() > 0, at + "limits.maxInFlight must be positive");
+        require(limits.maxConnections() > 0 && limits.maxConnections() <= limits.maxInFlight(),
+                at + "limits.maxConnections must be within 1..limits.maxInFlight");
         require(Set.of("none", "headroom").contains(setup.kind()), at + "setup.kind must be 'none' or 'headroom', got '" + setup.kind() + "'");
         require(tenants.count() >= 1 && tenants.count() <= MAX_TENANTS, at + "tenants.count must be within 1.." + MAX_TENANTS);
         require(tenants.zipf() >= 0 && tenants.zipf() <= 5, at + "tenants.zipf must be within 0..5");
