@@ -24,11 +24,11 @@ OUT=$(mktemp -d)
 python3 - "$WRK" "$SECONDS_PER_STEP" "$URL" > "$OUT/scenario.yaml" <<'PY'
 import sys
 wrk, step, url = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-rates = [round(wrk * f) for f in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)]
+rates = [round(wrk * f) for f in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9)]
 base = url.rsplit("/health", 1)[0]
 print(f"""name: generator-bench
 target: {{url: "{base}", metrics: none}}
-limits: {{maxSeconds: {len(rates) * step + 5}, maxRequests: 100000000, maxInFlight: 20000}}
+limits: {{maxSeconds: {len(rates) * step + 5}, maxRequests: 100000000, maxInFlight: 20000, maxConnections: 128}}
 operations: [{{name: health, weight: 1, path: /health, timeoutMs: 2000}}]
 phases: [{{name: steps, type: steps, steps: {rates}, stepSeconds: {step}}}]
 """)

@@ -5,6 +5,7 @@ import io.headroom.lab.analysis.Results;
 import io.headroom.lab.load.Generator;
 import io.headroom.lab.load.Outcome;
 import io.headroom.lab.load.Recorder;
+import io.headroom.lab.load.Transport;
 import io.headroom.lab.report.HtmlReport;
 import io.headroom.lab.scenario.Scenario;
 import io.headroom.lab.target.FaultTimeline;
@@ -84,7 +85,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Recorder recorder = new Recorder();
         Progress progress = new Progress(recorder, scenario);
-        Generator generator = new Generator(scenario, new HttpWorkload(scenario, tenants, seed), http, recorder, seed, progress);
+        Transport transport = new Transport(scenario.limits().maxConnections(), scenario.limits().maxInFlight());
+        Generator generator = new Generator(scenario, new HttpWorkload(scenario, tenants, seed), transport, recorder, seed, progress);
         PrometheusScraper scraper = scenario.target().metrics() == null ? null
                 : new PrometheusScraper(http, URI.create(scenario.target().url().replaceAll("/+$", "") + scenario.target().metrics()));
         FaultTimeline faults = new FaultTimeline(http, scenario.target().providers(), scenario.faults());
@@ -97,6 +99,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             summary = generator.run();
         } finally {
+            transport.close();
             faulting.interrupt();
             faulting.join(10_000);
             if (scraping != null) {

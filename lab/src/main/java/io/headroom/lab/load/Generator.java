@@ -3,11 +3,6 @@ package io.headroom.lab.load;
 import io.headroom.lab.scenario.Scenario;
 import io.headroom.lab.scenario.Scenario.Operation;
 import io.headroom.lab.scenario.Scenario.Phase;
-import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The open-model load generator: requests arrive on a schedule (constant spacing or Poisson) that does not wait
- * for answers, each sent on its own virtual thread at its intended time; latency counts from that intended time.
+ * for answers, each handed to the asynchronous {@link Transport} at its intended time; latency counts from that
+ * intended time, so time spent waiting for a connection counts too.
  * When the generator itself falls behind, requests are sent late and counted as late; when it already has
  * {@code limits.maxInFlight} requests open, a request is not sent and counted as dropped — never skipped
  * silently. The run stops by itself at the end of its phases, at {@code limits.maxRequests}, or at
@@ -37,7 +33,7 @@ public final class Generator {
          * The request for one arrival of {@code op}; {@code tenant} is a fixed tenant index or null to pick one of
          * the first {@code activeTenants}. The request's timeout must be the operation's deadline.
          */
-        HttpRequest request(Operation op, Integer tenant, long n, int activeTenants);
+        LabRequest request(Operation op, Integer tenant, long n, int activeTenants);
 
         /** A growth phase entered its period {@code period}: the data should now be {@code factor} times its start. */
         default void grown(Phase phase, int period, double factor) {
@@ -59,32 +55,28 @@ public final class Generator {
 
     private final Scenario scenario;
     private final Workload workload;
-    private final HttpClient http;
+    private final Transport transport;
     private final Recorder recorder;
     private final Random random;
     private final Progress progress;
     private final RateSchedule schedule;
     private final AtomicInteger inFlight = new AtomicInteger();
-    /**
-     * At most this many requests on the wire at once, so the HTTP client keeps reusing that many connections: left
-     * unbounded, a burst opens a connection per request and the connection storm, not the target, sets the result.
-     * A request waiting for its turn is still timed from its intended start.
-     */
-    private final java.util.concurrent.Semaphore connections;
     private final AtomicLong intended = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
     private volatile double capacity = Double.NaN;
+    private final double totalWeight;
 
-    public Generator(Scenario scenario, Workload workload, HttpClient http, Recorder recorder, long seed, Progress progress) {
+    /** {@code transport} carries at most {@code limits.maxConnections} requests on the wire; the rest wait their turn. */
+    public Generator(Scenario scenario, Workload workload, Transport transport, Recorder recorder, long seed, Progress progress) {
         this.scenario = scenario;
         this.workload = workload;
-        this.http = http;
+        this.transport = transport;
         this.recorder = recorder;
         this.random = new Random(seed);
         this.progress = progress;
         this.schedule = new RateSchedule(scenario.phases());
-        this.connections = new java.util.concurrent.Semaphore(scenario.limits().maxConnections());
+        this.totalWeight = scenario.operations().stream().mapToDouble(Operation::weight).sum();
     }
 
     /** A source of arrivals: the phase's weighted mix, or one extra stream. */
@@ -108,8 +100,7 @@ public final class Generator {
             if (extra != null) {
                 return scenario.operation(extra.operation());
             }
-            double total = scenario.operations().stream().mapToDouble(Operation::weight).sum();
-            double pick = random.nextDouble() * total;
+            double pick = random.nextDouble() * totalWeight;
             for (Operation o : scenario.operations()) {
                 pick -= o.weight();
                 if (pick < 0) {
@@ -142,7 +133,10 @@ public final class Generator {
                 phase.extra().forEach(x -> streams.add(new Stream(x, phaseStart)));
                 int period = -1;
                 while (true) {
-                    Stream s = streams.stream().min((a, b) -> Long.compare(a.next, b.next)).orElseThrow();
+                    Stream s = streams.getFirst();
+                    for (Stream other : streams) {
+                        s = other.next < s.next ? other : s;
+                    }
                     if (s.next >= phaseEnd) {
                         break;
                     }
@@ -195,32 +189,16 @@ public final class Generator {
         if (isLate) {
             late.incrementAndGet();
         }
-        HttpRequest request = workload.request(op, s.extra == null ? null : s.extra.tenant(), n, activeTenants);
+        LabRequest request = workload.request(op, s.extra == null ? null : s.extra.tenant(), n, activeTenants);
         long deadline = TimeUnit.MILLISECONDS.toNanos(op.timeoutMs());
         inFlight.incrementAndGet();
-        Thread.ofVirtual().start(() -> {
-            Outcome outcome;
-            try {
-                connections.acquire();
-                try {
-                    HttpResponse<Void> r = http.send(request, HttpResponse.BodyHandlers.discarding());
-                    outcome = Outcome.ofStatus(r.statusCode());
-                } finally {
-                    connections.release();
-                }
-            } catch (HttpTimeoutException e) {
-                outcome = Outcome.TIMEOUT;
-            } catch (IOException e) {
-                outcome = Outcome.IO_ERROR;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                outcome = Outcome.IO_ERROR;
-            } finally {
-                inFlight.decrementAndGet();
-            }
+        // Handing the request over costs the client tens of microseconds (it may write it on the calling thread):
+        // on a virtual thread of its own, so that the dispatch thread only keeps time.
+        Thread.ofVirtual().start(() -> transport.send(request, outcome -> {
+            inFlight.decrementAndGet();
             long latency = System.nanoTime() - intendedAt;
             recorder.record(window, label, outcome, latency, latency <= deadline, isLate);
-        });
+        }));
     }
 
     /** Tenants taking part: all, except in a growth phase, which starts with fewer and reaches all in its last period. */

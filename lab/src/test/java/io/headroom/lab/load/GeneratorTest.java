@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.headroom.lab.scenario.Scenario;
 import io.headroom.lab.target.HttpWorkload;
 import java.net.InetSocketAddress;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,9 +68,10 @@ class GeneratorTest {
     }
 
     private static Generator.Summary run(Scenario s, Recorder r) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        return new Generator(s, new HttpWorkload(s, null, 1), http, r, 1, (t, p, w, f) -> {
-        }).run();
+        try (Transport transport = new Transport(s.limits().maxConnections(), s.limits().maxInFlight())) {
+            return new Generator(s, new HttpWorkload(s, null, 1), transport, r, 1, (t, p, w, f) -> {
+            }).run();
+        }
     }
 
     @Test
