@@ -12,6 +12,7 @@ import io.headroom.lab.target.FaultTimeline;
 import io.headroom.lab.target.HeadroomSetup;
 import io.headroom.lab.target.HttpWorkload;
 import io.headroom.lab.target.PrometheusScraper;
+import io.headroom.lab.target.TargetProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -66,15 +67,29 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Scenario loaded = Scenario.load(scenarioFile);
-        Scenario scenario = new Scenario(loaded.name(), loaded.description(),
-                new Scenario.Target(target != null ? target : loaded.target().url(), providers != null ? providers : loaded.target().providers(),
-                        loaded.target().metrics()), loaded.limits(), loaded.setup(), loaded.tenants(), loaded.operations(), loaded.phases(),
-                loaded.faults(), loaded.slos());
+        Scenario.Target t = loaded.target();
+        Scenario scenario = new Scenario(loaded.name(), loaded.description(), new Scenario.Target(target != null ? target : t.url(),
+                providers != null ? providers : t.providers(), t.metrics(), t.command(), t.health()), loaded.limits(), loaded.setup(),
+                loaded.tenants(), loaded.operations(), loaded.phases(), loaded.faults(), loaded.slos());
         requireLocal(scenario.target().url(), "--target");
-        if (!scenario.faults().isEmpty()) {
+        if (scenario.faults().stream().anyMatch(f -> !f.kill())) {
             requireLocal(scenario.target().providers(), "--providers");
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        Path dir = out != null ? out : Path.of("lab-results", scenario.name() + "-" + label + "-"
+                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
+        Files.createDirectories(dir);
+        try (TargetProcess process = scenario.target().command() == null ? null : new TargetProcess(scenario.target().command(),
+                URI.create(scenario.target().url().replaceAll("/+$", "") + scenario.target().health()), dir.resolve("target.log"), http)) {
+            if (process != null) {
+                System.err.printf("lab: starting the target: %s (log: %s)%n", scenario.target().command(), dir.resolve("target.log"));
+                process.start();
+            }
+            return run(scenario, http, dir, process);
+        }
+    }
+
+    private int run(Scenario scenario, HttpClient http, Path dir, TargetProcess process) throws Exception {
         reachable(http, scenario.target().url());
 
         HttpWorkload.TenantData tenants = null;
@@ -89,7 +104,7 @@ final class RunCommand implements Callable<Integer> {
         Generator generator = new Generator(scenario, new HttpWorkload(scenario, tenants, seed), transport, recorder, seed, progress);
         PrometheusScraper scraper = scenario.target().metrics() == null ? null
                 : new PrometheusScraper(http, URI.create(scenario.target().url().replaceAll("/+$", "") + scenario.target().metrics()));
-        FaultTimeline faults = new FaultTimeline(http, scenario.target().providers(), scenario.faults());
+        FaultTimeline faults = new FaultTimeline(http, scenario.target().providers(), scenario.faults(), process);
         String startedAt = Instant.now().toString();
         System.err.printf("lab: running %s (%s) for %.0f s%n", scenario.name(), label, scenario.seconds());
         long start = System.nanoTime();
@@ -110,9 +125,6 @@ final class RunCommand implements Callable<Integer> {
         Results results = new Analysis(scenario, recorder, summary.seconds()).analyse(label, startedAt, summary,
                 scraper == null ? Map.of() : scraper.bySecond(), scraper == null ? 0 : scraper.failures(),
                 scraper == null ? null : scraper.lastFailure(), faults.applied(), machine());
-        Path dir = out != null ? out : Path.of("lab-results", scenario.name() + "-" + label + "-"
-                + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
-        Files.createDirectories(dir);
         JSON.writeValue(dir.resolve("results.json").toFile(), results);
         HtmlReport.write(results, dir.resolve("report.html"), JSON);
         print(results, dir);

@@ -20,8 +20,13 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 public record Scenario(String name, String description, Target target, Limits limits, Setup setup, Tenants tenants,
                        List<Operation> operations, List<Phase> phases, List<Fault> faults, List<Slo> slos) {
 
-    /** The service under test; {@code metrics} is the Prometheus path scraped every second (none: no scraping). */
-    public record Target(String url, String providers, String metrics) {
+    /**
+     * The service under test; {@code metrics} is the Prometheus path scraped every second (none: no scraping). With
+     * {@code command} the lab starts the target itself (waiting for {@code health}, default
+     * {@code /actuator/health}, to answer 200), may kill it in a {@code kill} fault, and stops it at the end;
+     * {@code ${java}} in the command is the java running the lab.
+     */
+    public record Target(String url, String providers, String metrics, List<String> command, String health) {
     }
 
     /**
@@ -76,8 +81,16 @@ public record Scenario(String name, String description, Target target, Limits li
     public record Stream(String label, String operation, Double rate, Double capacityFactor, Integer tenant) {
     }
 
-    /** A fault from {@code at} s for {@code seconds}: {@code set} is PUT to the providers' {@code /faults/{provider}}. */
-    public record Fault(String name, double at, double seconds, String provider, Map<String, Object> set) {
+    /**
+     * A fault from {@code at} s for {@code seconds}. {@code kind: provider} (the default): {@code set} is PUT to the
+     * providers' {@code /faults/{provider}}. {@code kind: kill}: the target process the lab started is killed with
+     * SIGKILL and started again after {@code seconds}.
+     */
+    public record Fault(String name, String kind, double at, double seconds, String provider, Map<String, Object> set) {
+
+        public boolean kill() {
+            return "kill".equals(kind);
+        }
     }
 
     /**
@@ -130,9 +143,10 @@ public record Scenario(String name, String description, Target target, Limits li
     }
 
     private Scenario withDefaults() {
-        Target t = target == null ? new Target(null, null, null) : target;
+        Target t = target == null ? new Target(null, null, null, null, null) : target;
         t = new Target(t.url() == null ? "http://127.0.0.1:8080" : t.url(), t.providers() == null ? "http://127.0.0.1:8090" : t.providers(),
-                t.metrics() == null ? "/actuator/prometheus" : t.metrics().equals("none") ? null : t.metrics());
+                t.metrics() == null ? "/actuator/prometheus" : t.metrics().equals("none") ? null : t.metrics(),
+                t.command() == null || t.command().isEmpty() ? null : List.copyOf(t.command()), t.health() == null ? "/actuator/health" : t.health());
         Limits l = limits == null ? new Limits(0, 0, 0, 0) : limits;
         int inFlight = l.maxInFlight() == 0 ? 10_000 : l.maxInFlight();
         l = new Limits(l.maxSeconds() == 0 ? 600 : l.maxSeconds(), l.maxRequests() == 0 ? 2_000_000 : l.maxRequests(), inFlight,
@@ -156,8 +170,12 @@ public record Scenario(String name, String description, Target target, Limits li
                     p.to(), p.capacityFactor(), p.spikeRate(), p.spikeAt(), p.spikeSeconds(), p.growthPercent(), p.periodSeconds(),
                     p.arrivals() == null ? "constant" : p.arrivals(), p.extra() == null ? List.of() : p.extra()));
         }
-        return new Scenario(name == null ? "unnamed" : name, description, t, l, st, tn, List.copyOf(ops), List.copyOf(ps),
-                faults == null ? List.of() : faults, slos == null ? List.of() : slos);
+        List<Fault> fs = new ArrayList<>();
+        for (Fault f : faults == null ? List.<Fault>of() : faults) {
+            fs.add(new Fault(f.name(), f.kind() == null ? "provider" : f.kind(), f.at(), f.seconds(), f.provider(), f.set()));
+        }
+        return new Scenario(name == null ? "unnamed" : name, description, t, l, st, tn, List.copyOf(ops), List.copyOf(ps), List.copyOf(fs),
+                slos == null ? List.of() : slos);
     }
 
     private Scenario validated(String source) {
@@ -234,9 +252,14 @@ public record Scenario(String name, String description, Target target, Limits li
             Fault f = faults.get(i);
             String where = at + "faults[" + i + "] (" + f.name() + ")";
             require(f.name() != null && !f.name().isBlank(), where + ".name is required");
-            require(Set.of("payments", "email").contains(f.provider()), where + ".provider must be 'payments' or 'email'");
+            require(Set.of("provider", "kill").contains(f.kind()), where + ".kind must be 'provider' or 'kill'");
             require(f.at() >= 0 && f.seconds() > 0 && f.at() + f.seconds() <= total, where + ": at + seconds must fit within the phases (" + total + " s)");
-            require(f.set() != null && !f.set().isEmpty(), where + ".set (the fault to PUT) is required");
+            if (f.kill()) {
+                require(target.command() != null, where + ": a kill fault needs target.command, so that the lab starts the target and can restart it");
+            } else {
+                require(Set.of("payments", "email").contains(f.provider()), where + ".provider must be 'payments' or 'email'");
+                require(f.set() != null && !f.set().isEmpty(), where + ".set (the fault to PUT) is required");
+            }
         }
         for (int i = 0; i < slos.size(); i++) {
             Slo o = slos.get(i);

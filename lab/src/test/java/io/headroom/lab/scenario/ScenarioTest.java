@@ -41,6 +41,9 @@ class ScenarioTest {
                 .hasMessageContaining("must fit within the phases");
         assertThatThrownBy(() -> Scenario.parse("x", OPS + "phases: [{type: steady, rate: 1, seconds: 5}]\nslos: [{name: s, operation: nope, p99Ms: 5}]"))
                 .hasMessageContaining("must name one of the operations");
+        assertThatThrownBy(() -> Scenario.parse("x", OPS + "phases: [{type: steady, rate: 1, seconds: 5}]\n"
+                + "faults: [{name: crash, kind: kill, at: 1, seconds: 1}]"))
+                .hasMessageContaining("a kill fault needs target.command");
     }
 
     @Test
