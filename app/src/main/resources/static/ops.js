@@ -8,11 +8,13 @@ const Ops = (() => {
     return sessionStorage.getItem(STORE);
   }
 
-  // Wires the key form; calls onReady once a key is known (at once if the tab has one).
+  // Adds the key form to the page's header; calls onReady once a key is known (at once if the tab has one).
   function keyForm(onReady) {
-    const form = document.getElementById("key-form");
-    const input = document.getElementById("key-input");
-    const status = document.getElementById("key-status");
+    const input = el("input", {id: "key-input", type: "password", autocomplete: "off", size: "28"});
+    const status = el("span", {id: "key-status", class: "empty"}, "none set");
+    const form = el("form", {id: "key-form"}, el("label", {for: "key-input"}, "operator key"), input,
+      el("button", {type: "submit"}, "use"), status);
+    document.querySelector("header").append(form);
     form.addEventListener("submit", ev => {
       ev.preventDefault();
       sessionStorage.setItem(STORE, input.value.trim());

@@ -150,20 +150,19 @@ public class DashboardHistory {
     }
 
     private Map<String, Double> sumGauges(String name, String by) {
-        Map<String, Double> out = new TreeMap<>();
-        for (Gauge g : registry.find(name).gauges()) {
-            if (!Double.isNaN(g.value()) && g.getId().getTag(by) != null) {
-                out.merge(g.getId().getTag(by), g.value(), Double::sum);
-            }
-        }
-        return out;
+        return gauges(name, by, Double::sum);
     }
 
     private Map<String, Double> maxGauges(String name, String by) {
+        return gauges(name, by, Math::max);
+    }
+
+    /** The gauges named {@code name}, by the value of their tag {@code by}, several combined with {@code merge}. */
+    private Map<String, Double> gauges(String name, String by, java.util.function.BinaryOperator<Double> merge) {
         Map<String, Double> out = new TreeMap<>();
         for (Gauge g : registry.find(name).gauges()) {
             if (!Double.isNaN(g.value()) && g.getId().getTag(by) != null) {
-                out.merge(g.getId().getTag(by), g.value(), Math::max);
+                out.merge(g.getId().getTag(by), g.value(), merge);
             }
         }
         return out;
