@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import io.headroom.lab.scenario.Scenario;
-import io.headroom.lab.target.HttpWorkload;
+import io.headroom.lab.service.HttpWorkload;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executors;

@@ -1,0 +1,130 @@
+package io.headroom.lab.service;
+
+import io.headroom.lab.scenario.Scenario.Fault;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Injects a scenario's faults at their times: through the provider simulators' fault API (PUT
+ * {@code /faults/{provider}} with the fault and {@code durationMs}, so it ends even if the lab dies; DELETE at its
+ * end), or by killing the target process with SIGKILL and starting it again. Records when each was really set and
+ * cleared (for a kill: when the new process answered its health check), and any call that failed.
+ */
+public final class FaultTimeline {
+
+    /** A fault as it happened, in seconds since the run's start. */
+    public record Applied(String name, String provider, double setAt, double clearedAt, String error) {
+    }
+
+    private final HttpClient http;
+    private final String providers;
+    private final List<Fault> faults;
+    private final List<Applied> applied = new CopyOnWriteArrayList<>();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    private final TargetProcess process;
+
+    /** {@code process}: the target the lab started (for kill faults), or null. */
+    public FaultTimeline(HttpClient http, String providersUrl, List<Fault> faults, TargetProcess process) {
+        this.http = http;
+        this.process = process;
+        this.providers = providersUrl.replaceAll("/+$", "");
+        this.faults = faults.stream().sorted(Comparator.comparingDouble(Fault::at)).toList();
+    }
+
+    public Thread start(long runStart) {
+        return Thread.ofVirtual().name("lab-faults").start(() -> {
+            List<Thread> each = new ArrayList<>();
+            for (Fault f : faults) {
+                each.add(Thread.ofVirtual().start(() -> run(f, runStart)));
+            }
+            try {
+                for (Thread t : each) {
+                    t.join();
+                }
+            } catch (InterruptedException e) {
+                each.forEach(Thread::interrupt);
+                faults.stream().filter(f -> !f.kill()).forEach(f -> call("DELETE", f.provider(), null));
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private void run(Fault f, long runStart) {
+        if (f.kill()) {
+            killAndRestart(f, runStart);
+            return;
+        }
+        try {
+            sleepUntil(runStart, f.at());
+            Map<String, Object> body = new LinkedHashMap<>(f.set());
+            body.put("durationMs", Math.round(f.seconds() * 1000));
+            String error = call("PUT", f.provider(), json.writeValueAsString(body));
+            double setAt = (System.nanoTime() - runStart) / 1e9;
+            sleepUntil(runStart, f.at() + f.seconds());
+            String clearError = call("DELETE", f.provider(), null);
+            applied.add(new Applied(f.name(), f.provider(), setAt, (System.nanoTime() - runStart) / 1e9,
+                    error != null ? error : clearError));
+        } catch (InterruptedException e) {
+            call("DELETE", f.provider(), null);
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGKILL at {@code at}, a new process {@code seconds} later; cleared when it answers its health check again. */
+    private void killAndRestart(Fault f, long runStart) {
+        try {
+            sleepUntil(runStart, f.at());
+            process.kill();
+            double killedAt = (System.nanoTime() - runStart) / 1e9;
+            sleepUntil(runStart, f.at() + f.seconds());
+            String error = null;
+            try {
+                process.start();
+            } catch (IOException | IllegalStateException e) {
+                error = "restarting the target failed: " + e.getMessage();
+            }
+            applied.add(new Applied(f.name(), "target", killedAt, (System.nanoTime() - runStart) / 1e9, error));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String call(String method, String provider, String body) {
+        String url = providers + "/faults/" + provider;
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                    .header("Content-Type", "application/json")
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() / 100 == 2 ? null : method + " " + url + " answered " + r.statusCode() + ": " + r.body();
+        } catch (IOException e) {
+            return method + " " + url + " failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return method + " " + url + " interrupted";
+        }
+    }
+
+    private static void sleepUntil(long runStart, double seconds) throws InterruptedException {
+        long wait = runStart + (long) (seconds * 1e9) - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+    }
+
+    public List<Applied> applied() {
+        return applied.stream().sorted(Comparator.comparingDouble(Applied::setAt)).toList();
+    }
+}
