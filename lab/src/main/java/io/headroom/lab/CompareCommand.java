@@ -31,6 +31,9 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     static Results read(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no such file: " + file);
+        }
         try {
             return RunCommand.JSON.readValue(file.toFile(), Results.class);
         } catch (JacksonException e) {

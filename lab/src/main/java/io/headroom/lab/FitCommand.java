@@ -50,6 +50,9 @@ final class FitCommand implements Callable<Integer> {
     }
 
     static List<Usl.Point> read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("no such file: " + file);
+        }
         CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(true)
                 .setIgnoreEmptyLines(true).setCommentMarker('#').get();
         List<Usl.Point> points = new ArrayList<>();

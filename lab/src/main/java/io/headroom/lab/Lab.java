@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * model to measurements, {@code compare} two runs. Exit status: 0 when every verdict held, 1 when one failed or
  * the run could not be done, 2 for a mistake on the command line or in the scenario.
  */
-@Command(name = "lab", mixinStandardHelpOptions = true, subcommands = {RunCommand.class, FitCommand.class, CompareCommand.class},
+@Command(name = "lab", mixinStandardHelpOptions = true, version = "headroom lab 0.1.0", subcommands = {RunCommand.class, FitCommand.class, CompareCommand.class},
         description = "The growth lab: open-model load, faults, capacity model, drift, report and verdict.")
 public final class Lab implements Runnable {
 

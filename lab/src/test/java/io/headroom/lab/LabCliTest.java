@@ -72,6 +72,10 @@ class LabCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("line 1: throughput is not a number: 'fast'");
 
         err.reset();
+        assertThat(Lab.execute("fit", dir.resolve("missing.csv").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no such file: ");
+
+        err.reset();
         assertThat(Lab.execute("frobnicate")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).strip().lines().count()).isEqualTo(1);
     }

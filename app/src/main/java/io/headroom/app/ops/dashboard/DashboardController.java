@@ -7,6 +7,7 @@ import io.headroom.jobs.DeadJob;
 import io.headroom.jobs.JobQueue;
 import io.headroom.jobs.JobRegistration;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,9 +63,11 @@ class DashboardController {
     private final JobQueue queue;
     private final List<String> queues;
     private final String mode;
+    private final Clock clock;
 
     DashboardController(DashboardHistory history, Slos slos, JobQueue queue, ObjectProvider<JobRegistration> registrations,
-                        @Value("${headroom.mode:hardened}") String mode) {
+                        @Value("${headroom.mode:hardened}") String mode, Clock clock) {
+        this.clock = clock;
         this.history = history;
         this.slos = slos;
         this.queue = queue;
@@ -85,7 +88,7 @@ class DashboardController {
         List<TenantRow> tenants = byTenant.entrySet().stream()
                 .map(e -> new TenantRow(e.getKey(), e.getValue().admitted(), e.getValue().rejected()))
                 .sorted(Comparator.comparingLong((TenantRow r) -> r.admitted() + r.rejected()).reversed()).toList();
-        return new Dashboard(mode, Instant.now(), history.interval().toMillis(), samples, tenants, slos.statuses(), deadJobs(null, 50));
+        return new Dashboard(mode, clock.instant(), history.interval().toMillis(), samples, tenants, slos.statuses(), deadJobs(null, 50));
     }
 
     @GetMapping("/ops/dead-jobs")
