@@ -181,8 +181,8 @@ final class RunCommand implements Callable<Integer> {
     private static void print(Results r, Path dir) {
         System.out.printf("lab: %s (%s): %s%n", r.scenario(), r.label(), r.passed() ? "PASS" : "FAIL");
         for (Results.PhaseSummary p : r.phases()) {
-            System.out.printf("  phase %-12s offered %7.1f/s  goodput %7.1f/s  shed %6.1f/s  errors %6.1f/s  p99 %s ms%n", p.name(),
-                    p.offeredPerSecond(), p.goodputPerSecond(), p.shedPerSecond(), p.errorsPerSecond(), p.p99() == null ? "–" : "%.1f".formatted(p.p99()));
+            System.out.printf("  phase %-12s offered %7.1f/s  sent %7.1f/s  goodput %7.1f/s  shed %6.1f/s  errors %6.1f/s  p99 %s ms%n",
+                    p.name(), p.offeredPerSecond(), p.achievedPerSecond(), p.goodputPerSecond(), p.shedPerSecond(), p.errorsPerSecond(), p.p99() == null ? "–" : "%.1f".formatted(p.p99()));
         }
         if (r.capacity().maxThroughput() != null) {
             System.out.printf("  capacity: ceiling %.0f/s (USL, R² %.3f)%s%n", r.capacity().maxThroughput(), r.capacity().rSquared(),

@@ -162,7 +162,7 @@ public final class Analysis {
             double n = in.size();
             Histogram h = mixHistogram(from, to);
             out.add(new PhaseSummary(p.name(), p.type(), schedule.start(i), schedule.end(i), sum(in, WindowRow::offered) / n,
-                    sum(in, WindowRow::goodput) / n, sum(in, WindowRow::shed) / n, sum(in, r -> r.errors() + r.timeouts()) / n,
+                    sum(in, r -> r.offered() - r.dropped()) / n, sum(in, WindowRow::goodput) / n, sum(in, WindowRow::shed) / n, sum(in, r -> r.errors() + r.timeouts()) / n,
                     percentile(h, 50), percentile(h, 99), (long) sum(in, WindowRow::dropped), (long) sum(in, WindowRow::late)));
         }
         return out;

@@ -27,7 +27,9 @@ public record Results(String scenario, String label, String target, Machine mach
     public record LabelRow(long offered, long goodput, long shed, long errors, Double p99) {
     }
 
-    public record PhaseSummary(String name, String type, double start, double end, double offeredPerSecond, double goodputPerSecond,
+    /** {@code offeredPerSecond}: requests due (the schedule's rate); {@code achievedPerSecond}: of those, sent (not dropped). */
+    public record PhaseSummary(String name, String type, double start, double end, double offeredPerSecond, double achievedPerSecond,
+                               double goodputPerSecond,
                                double shedPerSecond, double errorsPerSecond, Double p50, Double p99, long dropped, long late) {
     }
 

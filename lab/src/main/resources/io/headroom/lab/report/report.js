@@ -79,9 +79,9 @@
 
   // --- phases
   const pt = document.getElementById("phases");
-  pt.append(el("tr", {}, ...["phase", "type", "from s", "to s", "offered/s", "goodput/s", "shed/s", "errors/s", "p50 ms", "p99 ms", "dropped", "late"].map(h => el("th", {}, h))));
+  pt.append(el("tr", {}, ...["phase", "type", "from s", "to s", "offered/s", "sent/s", "goodput/s", "shed/s", "errors/s", "p50 ms", "p99 ms", "dropped", "late"].map(h => el("th", {}, h))));
   R.phases.forEach(p => pt.append(el("tr", {}, el("td", {}, p.name), el("td", {}, p.type), el("td", {}, fmt(p.start, 0)), el("td", {}, fmt(p.end, 0)),
-    el("td", {}, fmt(p.offeredPerSecond)), el("td", {}, fmt(p.goodputPerSecond)), el("td", {}, fmt(p.shedPerSecond)), el("td", {}, fmt(p.errorsPerSecond)),
+    el("td", {}, fmt(p.offeredPerSecond)), el("td", {}, fmt(p.achievedPerSecond)), el("td", {}, fmt(p.goodputPerSecond)), el("td", {}, fmt(p.shedPerSecond)), el("td", {}, fmt(p.errorsPerSecond)),
     el("td", {}, fmt(p.p50, 1)), el("td", {}, fmt(p.p99, 1)), el("td", {}, p.dropped), el("td", {}, p.late))));
 
   // --- charts
