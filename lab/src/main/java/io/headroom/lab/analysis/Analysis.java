@@ -182,12 +182,9 @@ public final class Analysis {
                 continue;
             }
             for (int k = 0; k < p.steps().size(); k++) {
-                int from = (int) Math.ceil(schedule.start(i) + k * p.stepSeconds());
-                int to = Math.min(lastWindow, (int) Math.floor(schedule.start(i) + (k + 1) * p.stepSeconds()) - 1);
-                if (to - from >= 3) {
-                    from++;
-                    to--;
-                }
+                int[] w = schedule.stepWindows(i, k);
+                int from = w[0];
+                int to = Math.min(lastWindow, w[1]);
                 if (to < from) {
                     continue;
                 }

@@ -49,8 +49,7 @@ public final class Generator {
     }
 
     /** What the run did, beyond what the recorder holds. */
-    public record Summary(double seconds, long intended, long dropped, long late, boolean stoppedAtRequestLimit, double capacity,
-                          List<Double> phaseStarts) {
+    public record Summary(double seconds, long intended, long dropped, long late, boolean stoppedAtRequestLimit, double capacity) {
     }
 
     private final Scenario scenario;
@@ -115,7 +114,6 @@ public final class Generator {
         long start = System.nanoTime();
         long hardStop = start + (long) (scenario.limits().maxSeconds() * 1e9);
         Thread ticker = Thread.ofVirtual().name("lab-progress").start(() -> tick(start));
-        List<Double> phaseStarts = new ArrayList<>();
         boolean stoppedAtLimit = false;
         try {
             phases:
@@ -124,7 +122,6 @@ public final class Generator {
                 if (i > 0 && schedule.phases().get(i - 1).type().equals("steps")) {
                     capacity = measuredCapacity(i - 1);
                 }
-                phaseStarts.add(schedule.start(i));
                 progress.phaseStarted(i, phase, capacity);
                 long phaseStart = start + (long) (schedule.start(i) * 1e9);
                 long phaseEnd = start + (long) (schedule.end(i) * 1e9);
@@ -170,8 +167,7 @@ public final class Generator {
             drain();
             ticker.interrupt();
         }
-        return new Summary((System.nanoTime() - start) / 1e9, intended.get(), dropped.get(), late.get(), stoppedAtLimit, capacity,
-                List.copyOf(phaseStarts));
+        return new Summary((System.nanoTime() - start) / 1e9, intended.get(), dropped.get(), late.get(), stoppedAtLimit, capacity);
     }
 
     private void send(Stream s, long intendedAt, long runStart, int activeTenants) {
@@ -212,20 +208,14 @@ public final class Generator {
         return (int) Math.min(all, Math.max(1, Math.ceil(all / lastFactor * RateSchedule.growthFactor(phase, in))));
     }
 
-    /**
-     * The capacity a steps phase measured: the highest goodput per second of the main mix over a step, leaving out
-     * each step's first and last window (warm-up, and answers still in flight when the phase ended).
-     */
+    /** The capacity a steps phase measured: the highest goodput per second of the main mix over a step. */
     private double measuredCapacity(int stepsPhase) {
         Phase p = schedule.phases().get(stepsPhase);
         double best = 0;
         for (int k = 0; k < p.steps().size(); k++) {
-            int from = (int) Math.ceil(schedule.start(stepsPhase) + k * p.stepSeconds());
-            int to = (int) Math.floor(schedule.start(stepsPhase) + (k + 1) * p.stepSeconds()) - 1;
-            if (to - from >= 3) {
-                from++;
-                to--;
-            }
+            int[] windows = schedule.stepWindows(stepsPhase, k);
+            int from = windows[0];
+            int to = windows[1];
             long good = 0;
             for (int w = from; w <= to; w++) {
                 for (Operation o : scenario.operations()) {
@@ -264,9 +254,5 @@ public final class Generator {
         } catch (InterruptedException stopped) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    public int inFlight() {
-        return inFlight.get();
     }
 }

@@ -65,6 +65,23 @@ public final class RateSchedule {
         };
     }
 
+    /**
+     * The whole 1-second windows of step {@code k} of the steps phase {@code phase}, as {@code {from, to}}
+     * (inclusive), leaving out the step's first and last window when it has 5 or more: warm-up after the rate
+     * changed, and answers still in flight when the step ended. Used for the capacity the run measures and for the
+     * capacity model alike.
+     */
+    public int[] stepWindows(int phase, int k) {
+        Phase p = phases.get(phase);
+        int from = (int) Math.ceil(starts[phase] + k * p.stepSeconds());
+        int to = (int) Math.floor(starts[phase] + (k + 1) * p.stepSeconds()) - 1;
+        if (to - from >= 3) {
+            from++;
+            to--;
+        }
+        return new int[] {from, to};
+    }
+
     /** Which step of a steps phase runs {@code in} seconds into it. */
     public static int step(Phase p, double in) {
         return (int) Math.floor(in / p.stepSeconds());
