@@ -35,6 +35,7 @@ final class Ledger {
     private long replays;
     private long conflicts;
     private long faulted;
+    private long poisoned;
     private long duplicateEffects;
     private long sequence;
 
@@ -44,6 +45,10 @@ final class Ledger {
 
     synchronized void countFaulted() {
         faulted++;
+    }
+
+    synchronized void countPoisoned() {
+        poisoned++;
     }
 
     /**
@@ -82,6 +87,7 @@ final class Ledger {
         s.put("replays", replays);
         s.put("conflicts", conflicts);
         s.put("faulted", faulted);
+        s.put("poisoned", poisoned);
         s.put("duplicateEffects", duplicateEffects);
         s.put("keys", byKey.size());
         s.put("references", effectsByReference.size());
@@ -91,6 +97,6 @@ final class Ledger {
     synchronized void reset() {
         byKey.clear();
         effectsByReference.clear();
-        requests = effective = refused = replays = conflicts = faulted = duplicateEffects = 0;
+        requests = effective = refused = replays = conflicts = faulted = poisoned = duplicateEffects = 0;
     }
 }

@@ -24,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The simulated payment gateway and email provider, one HTTP server on loopback:
  * <ul>
- *   <li>{@code POST /charges} — charge a card; {@code Idempotency-Key} required; cards ending in 0002 decline</li>
+ *   <li>{@code POST /charges} — charge a card; {@code Idempotency-Key} required; cards ending in 0002 decline,
+ *       cards ending in 0005 fail with 500 on every attempt (a poison payment)</li>
  *   <li>{@code POST /messages} — send an email; {@code Idempotency-Key} required</li>
  *   <li>{@code PUT|DELETE|GET /faults/{payments|email}} — inject, clear or show a fault ({@link FaultSpec})</li>
  *   <li>{@code GET /ledger} — effects, replays and duplicates per provider; {@code DELETE /ledger} resets it</li>
@@ -35,6 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
 public final class ProvidersServer implements AutoCloseable {
 
     static final String PAYMENTS = "payments";
+    /** Cards ending in this fail with 500 on every charge: a poison payment job, for the dead-letter queue to take. */
+    static final String POISON_CARD_SUFFIX = "0005";
     static final String EMAIL = "email";
     private static final Pattern CARD = Pattern.compile("[0-9]{12,19}");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -175,12 +178,14 @@ public final class ProvidersServer implements AutoCloseable {
         String reference;
         String fingerprint;
         Ledger.Effect effect;
+        boolean poison = false;
         if (provider.equals(PAYMENTS)) {
             Charge c = new Charge(longField(body, "amountCents", 1, 1_000_000_000L), textField(body, "currency", CURRENCY),
                     textField(body, "card", CARD), textField(body, "reference", null));
             onlyFields(body, "amountCents", "currency", "card", "reference");
             reference = c.reference;
             fingerprint = c.toString();
+            poison = c.card.endsWith(POISON_CARD_SUFFIX);
             effect = seq -> c.card.endsWith("0002")
                     ? new Ledger.Outcome(402, json.writeValueAsString(Map.of("status", "declined", "code", "card_declined",
                             "reference", c.reference)), false)
@@ -198,6 +203,13 @@ public final class ProvidersServer implements AutoCloseable {
                     "to", m.to, "template", m.template, "reference", m.reference)), true);
         }
         ledger.countRequest();
+        if (poison) {
+            // A charge that can never succeed, whatever the retry: the poison job a queue must dead-letter.
+            ledger.countPoisoned();
+            problem(exchange, 500, "processor-error", "Processor error",
+                    "the card processor fails on every charge for cards ending in " + POISON_CARD_SUFFIX + " (a poison payment, on purpose)");
+            return;
+        }
         Faults.Decision fault = faults.get(provider).decide();
         if (!fault.delay().isZero()) {
             sleeper.sleep(fault.delay());

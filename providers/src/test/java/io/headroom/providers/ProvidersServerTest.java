@@ -66,7 +66,7 @@ class ProvidersServerTest {
         assertThat(again.body()).isEqualTo(first.body());
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(get("/ledger").body())
-                .contains("\"payments\":{\"requests\":2,\"effective\":1,\"refused\":0,\"replays\":1,\"conflicts\":0,\"faulted\":0,\"duplicateEffects\":0");
+                .contains("\"payments\":{\"requests\":2,\"effective\":1,\"refused\":0,\"replays\":1,\"conflicts\":0,\"faulted\":0,\"poisoned\":0,\"duplicateEffects\":0");
     }
 
     @Test
@@ -86,6 +86,18 @@ class ProvidersServerTest {
         assertThat(first.body()).contains("card_declined");
         assertThat(again.statusCode()).isEqualTo(402);
         assertThat(get("/ledger").body()).contains("\"effective\":0,\"refused\":1,\"replays\":1");
+    }
+
+    @Test
+    void cardsEndingIn0005FailWith500OnEveryAttemptAndChargeNothing() throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            var r = post("/charges", "poison-1", charge(700, "4000000000000005", "order-5"));
+            assertThat(r.statusCode()).isEqualTo(500);
+            assertThat(r.body()).contains("processor-error");
+        }
+
+        assertThat(get("/ledger").body()).contains("\"requests\":3,\"effective\":0,\"refused\":0,\"replays\":0")
+                .contains("\"poisoned\":3").contains("\"keys\":0");
     }
 
     @Test
