@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * model to measurements, {@code compare} two runs. Exit status: 0 when every verdict held, 1 when one failed or
  * the run could not be done, 2 for a mistake on the command line or in the scenario.
  */
-@Command(name = "lab", mixinStandardHelpOptions = true, version = "headroom lab 0.1.0", subcommands = {RunCommand.class, FitCommand.class, CompareCommand.class},
+@Command(name = "lab", mixinStandardHelpOptions = true, version = "headroom lab 0.1.0", subcommands = {RunCommand.class, FitCommand.class, CompareCommand.class, ResultsCommand.class},
         description = "The growth lab: open-model load, faults, capacity model, drift, report and verdict.")
 public final class Lab implements Runnable {
 
@@ -17,7 +17,7 @@ public final class Lab implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, fit or compare");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: run, fit, compare or results");
     }
 
     public static void main(String[] args) {

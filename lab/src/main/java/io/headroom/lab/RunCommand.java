@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,6 +65,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "seed of the arrival and workload randomness")
     long seed;
 
+    @Option(names = {"-D", "--define"}, paramLabel = "NAME=VALUE", description = "a value for ${NAME} in target.command (repeatable)")
+    Map<String, String> defines = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         Scenario loaded = Scenario.load(scenarioFile);
@@ -72,14 +76,14 @@ final class RunCommand implements Callable<Integer> {
                 providers != null ? providers : t.providers(), t.metrics(), t.command(), t.health()), loaded.limits(), loaded.setup(),
                 loaded.tenants(), loaded.operations(), loaded.phases(), loaded.faults(), loaded.slos());
         requireLocal(scenario.target().url(), "--target");
-        if (scenario.faults().stream().anyMatch(f -> !f.kill())) {
+        if (scenario.faults().stream().anyMatch(Scenario.Fault::viaProviders)) {
             requireLocal(scenario.target().providers(), "--providers");
         }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         Path dir = out != null ? out : Path.of("lab-results", scenario.name() + "-" + label + "-"
                 + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now()));
         Files.createDirectories(dir);
-        try (TargetProcess process = scenario.target().command() == null ? null : new TargetProcess(scenario.target().command(),
+        try (TargetProcess process = scenario.target().command() == null ? null : new TargetProcess(scenario.target().command(), defines,
                 URI.create(scenario.target().url().replaceAll("/+$", "") + scenario.target().health()), dir.resolve("target.log"), http)) {
             if (process != null) {
                 System.err.printf("lab: starting the target: %s (log: %s)%n", scenario.target().command(), dir.resolve("target.log"));
@@ -104,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
         Generator generator = new Generator(scenario, new HttpWorkload(scenario, tenants, seed), transport, recorder, seed, progress);
         PrometheusScraper scraper = scenario.target().metrics() == null ? null
                 : new PrometheusScraper(http, URI.create(scenario.target().url().replaceAll("/+$", "") + scenario.target().metrics()));
-        FaultTimeline faults = new FaultTimeline(http, scenario.target().providers(), scenario.faults(), process);
+        FaultTimeline faults = new FaultTimeline(http, scenario.target().providers(), scenario.faults(), process, defines, dir);
         String startedAt = Instant.now().toString();
         System.err.printf("lab: running %s (%s) for %.0f s%n", scenario.name(), label, scenario.seconds());
         long start = System.nanoTime();
@@ -124,7 +128,7 @@ final class RunCommand implements Callable<Integer> {
         progress.done();
         Results results = new Analysis(scenario, recorder, summary.seconds()).analyse(label, startedAt, summary,
                 scraper == null ? Map.of() : scraper.bySecond(), scraper == null ? 0 : scraper.failures(),
-                scraper == null ? null : scraper.lastFailure(), faults.applied(), machine());
+                scraper == null ? null : scraper.lastFailure(), faults.applied(), Results.Machine.current());
         JSON.writeValue(dir.resolve("results.json").toFile(), results);
         HtmlReport.write(results, dir.resolve("report.html"), JSON);
         print(results, dir);
@@ -167,15 +171,6 @@ final class RunCommand implements Callable<Integer> {
         String home = System.getenv().getOrDefault("HEADROOM_HOME", ".headroom");
         Path file = Path.of(home, "operator-key");
         return Files.exists(file) ? Files.readString(file).trim() : null;
-    }
-
-    static Results.Machine machine() {
-        long memory = 0;
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            memory = os.getTotalMemorySize() / (1024 * 1024);
-        }
-        return new Results.Machine(Runtime.getRuntime().availableProcessors(), memory, Runtime.version().toString(),
-                System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
 
     private static void print(Results r, Path dir) {

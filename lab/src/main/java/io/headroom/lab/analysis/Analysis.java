@@ -113,7 +113,7 @@ public final class Analysis {
         for (var e : cells.entrySet()) {
             Recorder.Cell c = e.getValue();
             long err = c.count(Outcome.CLIENT_ERROR) + c.count(Outcome.SERVER_ERROR) + c.count(Outcome.IO_ERROR);
-            labels.put(e.getKey(), new LabelRow(c.offered(), c.goodput(), c.count(Outcome.SHED), err + c.count(Outcome.TIMEOUT),
+            labels.put(e.getKey(), new LabelRow(c.offered(), c.count(Outcome.OK), c.goodput(), c.count(Outcome.SHED), err + c.count(Outcome.TIMEOUT),
                     percentile(c.latency(), 99)));
             if (!mix.contains(e.getKey())) {
                 continue;
@@ -340,7 +340,7 @@ public final class Analysis {
                 if (phases != null && !phases.contains(r.phase())) {
                     continue;
                 }
-                long offered = slo.operation() == null ? r.offered() : r.labels().getOrDefault(slo.operation(), new LabelRow(0, 0, 0, 0, null)).offered();
+                long offered = slo.operation() == null ? r.offered() : r.labels().getOrDefault(slo.operation(), new LabelRow(0, 0, 0, 0, 0, null)).offered();
                 long good = slo.operation() == null ? r.goodput() : r.labels().get(slo.operation()) == null ? 0 : r.labels().get(slo.operation()).goodput();
                 Double p99 = slo.operation() == null ? r.p99() : r.labels().get(slo.operation()) == null ? null : r.labels().get(slo.operation()).p99();
                 if (offered > 0) {

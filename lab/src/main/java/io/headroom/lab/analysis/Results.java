@@ -13,6 +13,16 @@ public record Results(String scenario, String label, String target, Machine mach
                       Capacity capacity, BreaksFirst breaksFirst, List<Drift> drift, List<Verdict> verdicts, boolean passed) {
 
     public record Machine(int cores, long memoryMiB, String jdk, String os) {
+
+        /** The machine this JVM runs on. */
+        public static Machine current() {
+            long memory = 0;
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+                memory = os.getTotalMemorySize() / (1024 * 1024);
+            }
+            return new Machine(Runtime.getRuntime().availableProcessors(), memory, Runtime.version().toString(),
+                    System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        }
     }
 
     public record Run(long intended, long dropped, long late, boolean stoppedAtRequestLimit, Double measuredCapacity,
@@ -24,7 +34,8 @@ public record Results(String scenario, String label, String target, Machine mach
                             long late, Double p50, Double p90, Double p99, Double p999, Double max, Map<String, LabelRow> labels) {
     }
 
-    public record LabelRow(long offered, long goodput, long shed, long errors, Double p99) {
+    /** {@code ok}: answered 2xx, in time or not (an order acknowledged late is still acknowledged); {@code goodput}: 2xx in time. */
+    public record LabelRow(long offered, long ok, long goodput, long shed, long errors, Double p99) {
     }
 
     /** {@code offeredPerSecond}: requests due (the schedule's rate); {@code achievedPerSecond}: of those, sent (not dropped). */

@@ -84,12 +84,24 @@ public record Scenario(String name, String description, Target target, Limits li
     /**
      * A fault from {@code at} s for {@code seconds}. {@code kind: provider} (the default): {@code set} is PUT to the
      * providers' {@code /faults/{provider}}. {@code kind: kill}: the target process the lab started is killed with
-     * SIGKILL and started again after {@code seconds}.
+     * SIGKILL and started again after {@code seconds}. {@code kind: command}: {@code run} is run at {@code at} and
+     * {@code undo} after {@code seconds} (e.g. stop and start the target's database), each to its end; {@code ${NAME}}
+     * in them comes from the run's defines.
      */
-    public record Fault(String name, String kind, double at, double seconds, String provider, Map<String, Object> set) {
+    public record Fault(String name, String kind, double at, double seconds, String provider, Map<String, Object> set, List<String> run,
+                        List<String> undo) {
 
         public boolean kill() {
             return "kill".equals(kind);
+        }
+
+        public boolean command() {
+            return "command".equals(kind);
+        }
+
+        /** Set and cleared through the provider simulators' fault API. */
+        public boolean viaProviders() {
+            return "provider".equals(kind);
         }
     }
 
@@ -172,7 +184,8 @@ public record Scenario(String name, String description, Target target, Limits li
         }
         List<Fault> fs = new ArrayList<>();
         for (Fault f : faults == null ? List.<Fault>of() : faults) {
-            fs.add(new Fault(f.name(), f.kind() == null ? "provider" : f.kind(), f.at(), f.seconds(), f.provider(), f.set()));
+            fs.add(new Fault(f.name(), f.kind() == null ? "provider" : f.kind(), f.at(), f.seconds(), f.provider(), f.set(),
+                    f.run() == null ? null : List.copyOf(f.run()), f.undo() == null ? null : List.copyOf(f.undo())));
         }
         return new Scenario(name == null ? "unnamed" : name, description, t, l, st, tn, List.copyOf(ops), List.copyOf(ps), List.copyOf(fs),
                 slos == null ? List.of() : slos);
@@ -252,10 +265,13 @@ public record Scenario(String name, String description, Target target, Limits li
             Fault f = faults.get(i);
             String where = at + "faults[" + i + "] (" + f.name() + ")";
             require(f.name() != null && !f.name().isBlank(), where + ".name is required");
-            require(Set.of("provider", "kill").contains(f.kind()), where + ".kind must be 'provider' or 'kill'");
+            require(Set.of("provider", "kill", "command").contains(f.kind()), where + ".kind must be 'provider', 'kill' or 'command'");
             require(f.at() >= 0 && f.seconds() > 0 && f.at() + f.seconds() <= total, where + ": at + seconds must fit within the phases (" + total + " s)");
             if (f.kill()) {
                 require(target.command() != null, where + ": a kill fault needs target.command, so that the lab starts the target and can restart it");
+            } else if (f.command()) {
+                require(f.run() != null && !f.run().isEmpty(), where + ".run (the command that starts the fault) is required");
+                require(f.undo() != null && !f.undo().isEmpty(), where + ".undo (the command that ends the fault) is required");
             } else {
                 require(Set.of("payments", "email").contains(f.provider()), where + ".provider must be 'payments' or 'email'");
                 require(f.set() != null && !f.set().isEmpty(), where + ".set (the fault to PUT) is required");

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,16 +27,15 @@ public final class TargetProcess implements AutoCloseable {
     private volatile Process process;
     private volatile int starts;
 
-    public TargetProcess(List<String> command, URI health, Path log, HttpClient http) {
-        this.command = command.stream().map(TargetProcess::expand).toList();
+    /**
+     * {@code defines} fill {@code ${NAME}} in the command (e.g. a port or a database URL that the caller chose);
+     * a name the command uses that no define gives is an error naming it.
+     */
+    public TargetProcess(List<String> command, Map<String, String> defines, URI health, Path log, HttpClient http) {
+        this.command = Commands.expand(command, defines);
         this.health = health;
         this.log = log;
         this.http = http;
-    }
-
-    /** {@code ${java}} in the command is the java binary running the lab. */
-    static String expand(String part) {
-        return part.replace("${java}", ProcessHandle.current().info().command().orElse("java"));
     }
 
     /** Starts the process and waits until it is healthy; fails naming the command and the log. */

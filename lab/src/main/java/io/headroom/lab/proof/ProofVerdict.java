@@ -1,0 +1,51 @@
+package io.headroom.lab.proof;
+
+import io.headroom.lab.analysis.Results;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One verdict of the proof suite as its test found it ({@code verdict.json}): the claim, each check with the figure
+ * measured and the target it had to meet, the machine, and the lab runs behind it. {@code docs/results.md} is made
+ * from these files by {@code lab results}.
+ *
+ * @param number   the verdict's number in the suite (issue 8's list), for ordering
+ * @param name     a short identifier, also the folder the verdict and its runs are written to
+ * @param claim    what the verdict shows when it passes, in one sentence
+ * @param runs     the lab runs it used, as paths relative to the verdict's folder (each holds results.json and report.html)
+ */
+public record ProofVerdict(int number, String name, String title, String claim, boolean passed, String date, Results.Machine machine,
+                           String database, List<Check> checks, List<String> runs) {
+
+    /** One measured figure against its target. */
+    public record Check(String what, String measured, String target, boolean passed) {
+    }
+
+    /** Collects checks; each says whether it held, so a test can write every figure before it asserts. */
+    public static final class Builder {
+        private final List<Check> checks = new ArrayList<>();
+
+        public Builder check(String what, String measured, String target, boolean passed) {
+            checks.add(new Check(what, measured, target, passed));
+            return this;
+        }
+
+        /** {@code measured <= limit}, shown with the given format. */
+        public Builder atMost(String what, double measured, double limit, String format) {
+            return check(what, format.formatted(measured), "≤ " + format.formatted(limit), measured <= limit);
+        }
+
+        /** {@code measured >= limit}, shown with the given format. */
+        public Builder atLeast(String what, double measured, double limit, String format) {
+            return check(what, format.formatted(measured), "≥ " + format.formatted(limit), measured >= limit);
+        }
+
+        public List<Check> checks() {
+            return List.copyOf(checks);
+        }
+
+        public boolean passed() {
+            return checks.stream().allMatch(Check::passed);
+        }
+    }
+}
