@@ -38,7 +38,7 @@ public class CallSettings {
         private boolean enabled = true;
         private double ratio = 0.1;
         private double minPerSecond = 0.1;
-        private Duration window = Duration.ofSeconds(10);
+        private Duration window = Duration.ofSeconds(5);
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean value) { this.enabled = value; }
@@ -53,7 +53,8 @@ public class CallSettings {
     /** Opens at {@code failure-rate}% failures or {@code slow-call-rate}% calls slower than {@code slow-call}. */
     public static class Breaker {
         private boolean enabled = true;
-        private int window = 20;
+        /** The breaker judges the calls of this last stretch of time (a time-based sliding window; whole seconds). */
+        private Duration window = Duration.ofSeconds(5);
         private int minimumCalls = 10;
         private float failureRate = 50;
         private float slowCallRate = 80;
@@ -63,8 +64,13 @@ public class CallSettings {
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean value) { this.enabled = value; }
-        public int getWindow() { return window; }
-        public void setWindow(int value) { this.window = value; }
+        public Duration getWindow() { return window; }
+        public void setWindow(Duration value) {
+            if (value.toSeconds() < 1) {
+                throw new IllegalArgumentException("headroom.calls.breaker.window must be at least 1s, got " + value);
+            }
+            this.window = value;
+        }
         public int getMinimumCalls() { return minimumCalls; }
         public void setMinimumCalls(int value) { this.minimumCalls = value; }
         public float getFailureRate() { return failureRate; }

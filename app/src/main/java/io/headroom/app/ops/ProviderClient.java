@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -58,18 +59,38 @@ public class ProviderClient {
     }
 
     /** The provider did not answer, or the policy did not call it (open breaker, no time left ...). */
-    public static final class Unavailable extends Exception {
+    public static class Unavailable extends Exception {
         public Unavailable(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /**
+     * The policy sent nothing because the provider is being spared for a while (open breaker, client-side
+     * throttling, full bulkhead): trying again after {@link #retryIn()} costs the provider nothing now. A job should
+     * postpone rather than fail, so that the wait does not use up its attempts.
+     */
+    public static final class NotCalled extends Unavailable {
+        private final Duration retryIn;
+
+        NotCalled(String message, Throwable cause, Duration retryIn) {
+            super(message, cause);
+            this.retryIn = retryIn;
+        }
+
+        public Duration retryIn() {
+            return retryIn;
         }
     }
 
     private final HttpClient http;
     private final Map<String, CallPolicy> policies = new ConcurrentHashMap<>();
     private final Tracer tracer;
+    private final Duration breakerOpenFor;
 
     ProviderClient(CallSettings settings, Clock clock, MeterRegistry registry, ObjectProvider<Tracer> tracer) {
         this.tracer = tracer.getIfAvailable(() -> Tracer.NOOP);
+        this.breakerOpenFor = settings.getBreaker().getOpenFor();
         this.http = HttpClient.newBuilder().connectTimeout(settings.getConnectTimeout()).version(HttpClient.Version.HTTP_1_1).build();
         CallEvents events = new Metrics(registry);
         for (String dependency : new String[] {PAYMENTS, EMAIL}) {
@@ -97,7 +118,7 @@ public class ProviderClient {
                         ? new RetryBudget(clock, s.getRetryBudget().getRatio(), s.getRetryBudget().getMinPerSecond(), s.getRetryBudget().getWindow())
                         : null)
                 .breaker(s.getBreaker().isEnabled() ? CircuitBreakerConfig.custom()
-                        .slidingWindow(s.getBreaker().getWindow(), s.getBreaker().getMinimumCalls(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .slidingWindow((int) s.getBreaker().getWindow().toSeconds(), s.getBreaker().getMinimumCalls(), CircuitBreakerConfig.SlidingWindowType.TIME_BASED)
                         .failureRateThreshold(s.getBreaker().getFailureRate())
                         .slowCallRateThreshold(s.getBreaker().getSlowCallRate())
                         .slowCallDurationThreshold(s.getBreaker().getSlowCall())
@@ -111,21 +132,30 @@ public class ProviderClient {
                 .build();
     }
 
-    public Response post(String dependency, URI uri, String idempotencyKey, String json, Instant deadline)
+    /**
+     * POSTs {@code json} through the provider's policy. {@code failedBefore}: the work this call is for failed before
+     * (a job's second or later attempt); the breaker may hold it back but does not count its outcome (see
+     * {@link CallPolicy#callAgain}).
+     */
+    public Response post(String dependency, URI uri, String idempotencyKey, String json, Instant deadline, boolean failedBefore)
             throws Unavailable, InterruptedException {
         CallPolicy policy = policies.get(dependency);
         long started = System.nanoTime();
         Span span = tracer.nextSpan().name("call " + dependency).tag("http.url", uri.toString()).tag("idempotency.key", idempotencyKey).start();
         try (Tracer.SpanInScope scope = tracer.withSpan(span)) {
-            HttpResponse<String> r = policy.call(deadline, true, timeout -> http.send(HttpRequest.newBuilder(uri).timeout(timeout)
-                            .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
-                            .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString()),
-                    r2 -> Verdict.ofHttpStatus(r2.statusCode(), retryAfter(r2)));
+            CallPolicy.Attempt<HttpResponse<String>> attempt = timeout -> http.send(HttpRequest.newBuilder(uri).timeout(timeout)
+                    .header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            CallPolicy.Classifier<HttpResponse<String>> classifier = r2 -> Verdict.ofHttpStatus(r2.statusCode(), retryAfter(r2));
+            HttpResponse<String> r = failedBefore ? policy.callAgain(deadline, true, attempt, classifier) : policy.call(deadline, true, attempt, classifier);
             span.tag("http.status", Integer.toString(r.statusCode()));
             return new Response(r.statusCode(), r.body());
         } catch (CallRejected e) {
             span.tag("rejected", e.reason().name());
-            throw new Unavailable(e.getMessage(), e);
+            if (e.reason() == CallRejected.Reason.DEADLINE) {
+                throw new Unavailable(e.getMessage(), e);
+            }
+            throw new NotCalled(e.getMessage(), e, retryIn(e.reason()));
         } catch (CallFailed e) {
             span.error(e);
             Throwable cause = e.getCause();
@@ -137,6 +167,15 @@ public class ProviderClient {
             span.end();
             RequestTimings.calls(System.nanoTime() - started);
         }
+    }
+
+    /**
+     * When a call the policy refused is worth trying again: after the breaker's open period for an open breaker, else
+     * after about a second; jittered by ±50% so that the jobs refused together do not all come back in the same instant.
+     */
+    private Duration retryIn(CallRejected.Reason reason) {
+        Duration base = reason == CallRejected.Reason.CIRCUIT_OPEN ? breakerOpenFor : Duration.ofSeconds(1);
+        return Duration.ofMillis((long) (base.toMillis() * (0.5 + ThreadLocalRandom.current().nextDouble())));
     }
 
     /** {@code Retry-After} in seconds; HTTP dates are not used by the providers and are ignored. */

@@ -126,7 +126,24 @@ public final class CallPolicy {
      */
     public <T> T call(Instant deadline, boolean repeatable, Attempt<T> attempt, Classifier<T> classifier)
             throws CallRejected, CallFailed, InterruptedException {
+        return call(deadline, repeatable, attempt, classifier, true);
+    }
+
+    /**
+     * Makes a call on behalf of work that failed before (a queue's next attempt of a job, say). The breaker may refuse
+     * it as usual, but its outcome does not count towards opening or closing the breaker: work that failed before is
+     * a biased sample of the dependency's health — a poison job fails every time — and counting it let 5% poison jobs
+     * (each retried ten times) open the breaker against every healthy call. Otherwise the same as {@link #call}.
+     */
+    public <T> T callAgain(Instant deadline, boolean repeatable, Attempt<T> attempt, Classifier<T> classifier)
+            throws CallRejected, CallFailed, InterruptedException {
+        return call(deadline, repeatable, attempt, classifier, false);
+    }
+
+    private <T> T call(Instant deadline, boolean repeatable, Attempt<T> attempt, Classifier<T> classifier, boolean judgesDependency)
+            throws CallRejected, CallFailed, InterruptedException {
         Objects.requireNonNull(deadline, "deadline");
+        CircuitBreaker judge = judgesDependency ? breaker : null;
         T lastAnswer = null;
         boolean answered = false;
         Exception lastFailure = null;
@@ -194,23 +211,26 @@ public final class CallPolicy {
             long tookMillis = Math.max(0, clock.millis() - started);
             events.attempted(dependency, n, verdict, failure, Duration.ofMillis(tookMillis));
             Duration retryAfter = null;
+            if (breaker != null && judge == null) {
+                breaker.releasePermission();
+            }
             if (failure != null) {
                 lastFailure = failure;
                 answered = false;
-                if (breaker != null) {
-                    breaker.onError(tookMillis, TimeUnit.MILLISECONDS, failure);
+                if (judge != null) {
+                    judge.onError(tookMillis, TimeUnit.MILLISECONDS, failure);
                 }
             } else {
                 lastAnswer = answer;
                 answered = true;
                 if (verdict.kind() == Verdict.Kind.RETRYABLE) {
-                    if (breaker != null) {
-                        breaker.onError(tookMillis, TimeUnit.MILLISECONDS, new DependencyFailure(dependency));
+                    if (judge != null) {
+                        judge.onError(tookMillis, TimeUnit.MILLISECONDS, new DependencyFailure(dependency));
                     }
                     retryAfter = verdict.retryAfter();
                 } else {
-                    if (breaker != null) {
-                        breaker.onSuccess(tookMillis, TimeUnit.MILLISECONDS);
+                    if (judge != null) {
+                        judge.onSuccess(tookMillis, TimeUnit.MILLISECONDS);
                     }
                 }
                 if (throttle != null && !verdict.overloaded() && (breaker == null || breaker.getState() == CircuitBreaker.State.CLOSED)) {

@@ -189,6 +189,30 @@ class CallPolicyTest {
     }
 
     @Test
+    void callsForWorkThatFailedBeforeAreHeldBackByAnOpenBreakerButDoNotOpenIt() throws Exception {
+        CallPolicy p = policy().maxAttempts(1).retryBudget(null).breaker(CircuitBreakerConfig.custom()
+                .slidingWindow(10, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).failureRateThreshold(50)
+                .waitDurationInOpenState(Duration.ofSeconds(5))).build();
+        // A poison job's later attempts: every one fails, none counts.
+        for (int i = 0; i < 30; i++) {
+            assertThat(p.callAgain(in(Duration.ofSeconds(5)), true, answers(500), CallPolicyTest::http)).isEqualTo(500);
+        }
+        assertThat(p.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(timeouts).as("each of them was sent").hasSize(30);
+
+        // Fresh calls judge the dependency: ten failures open the breaker, and then it holds back the others too.
+        for (int i = 0; i < 10; i++) {
+            p.call(in(Duration.ofSeconds(5)), true, answers(500), CallPolicyTest::http);
+        }
+        assertThat(p.breakerState()).isEqualTo(CircuitBreaker.State.OPEN);
+        timeouts.clear();
+        assertThatThrownBy(() -> p.callAgain(in(Duration.ofSeconds(5)), true, answers(200), CallPolicyTest::http))
+                .isInstanceOf(CallRejected.class)
+                .satisfies(e -> assertThat(((CallRejected) e).reason()).isEqualTo(CallRejected.Reason.CIRCUIT_OPEN));
+        assertThat(timeouts).as("nothing sent while open").isEmpty();
+    }
+
+    @Test
     void slowAnswersOpenTheBreakerToo() throws Exception {
         CallPolicy p = policy().maxAttempts(1).breaker(CircuitBreakerConfig.custom()
                 .slidingWindow(10, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)

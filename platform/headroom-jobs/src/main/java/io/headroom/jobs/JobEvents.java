@@ -24,6 +24,10 @@ public interface JobEvents {
     default void deadLettered(Job job, String reason) {
     }
 
+    /** The handler postponed the job ({@link PostponeJob}): pending again at {@code nextRunAt}, its attempt given back. */
+    default void postponed(Job job, String reason, Instant nextRunAt) {
+    }
+
     /** Leases that expired (their worker stopped heartbeating): requeued, or dead-lettered when out of attempts. */
     default void leasesExpired(String queue, int requeued, int deadLettered) {
     }

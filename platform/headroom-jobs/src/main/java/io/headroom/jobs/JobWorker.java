@@ -402,6 +402,8 @@ public final class JobWorker implements AutoCloseable {
             if (failure == null) {
                 events.completed(job, Duration.between(started, queue.clock().instant()));
                 acks.add(job.id());
+            } else if (failure instanceof PostponeJob postponement) {
+                postpone(job, postponement);
             } else if (failure instanceof PermanentJobFailure || job.lastAttempt()) {
                 deadLetter(job, failure);
             } else {
@@ -437,6 +439,24 @@ public final class JobWorker implements AutoCloseable {
         });
         wakeup.noteTenant(job.tenant());
         events.retried(job, failure, next);
+    }
+
+    private void postpone(Job job, PostponeJob postponement) throws SQLException {
+        Instant next = queue.clock().instant().plus(postponement.delay());
+        Jdbc.inTransaction(queue.dataSource(), c -> {
+            try (PreparedStatement update = c.prepareStatement("""
+                    UPDATE jobs.job SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL, run_at = ?,
+                           attempts = greatest(attempts - 1, 0)
+                    WHERE id = ? AND lease_owner = ? AND state = 'running'""")) {
+                update.setTimestamp(1, Timestamp.from(next));
+                update.setLong(2, job.id());
+                update.setString(3, workerId);
+                update.executeUpdate();
+            }
+            return null;
+        });
+        wakeup.noteTenant(job.tenant());
+        events.postponed(job, postponement.getMessage(), next);
     }
 
     private void deadLetter(Job job, Throwable failure) throws SQLException {

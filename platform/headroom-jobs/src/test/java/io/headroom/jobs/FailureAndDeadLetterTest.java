@@ -164,6 +164,44 @@ class FailureAndDeadLetterTest {
     }
 
     @Test
+    void aPostponedJobGivesItsAttemptBackWaitsItsDelayAndNeverDeadLettersForIt(TestDatabase db) throws Exception {
+        MutableClock clock = MutableClock.atNow();
+        JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast(), clock, JobEvents.NONE);
+        // One attempt only: had a postponement counted as an attempt, the second run would have dead-lettered the job.
+        long id = enqueue(queue, NewJob.builder("postpone", "t", "charge").maxAttempts(1).build()).id();
+        AtomicBoolean breakerOpen = new AtomicBoolean(true);
+        AtomicInteger runs = new AtomicInteger();
+        List<Integer> attemptsSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (JobWorker worker = JobWorker.builder(queue, "postpone").handler("charge", (job, ctx) -> {
+            runs.incrementAndGet();
+            attemptsSeen.add(job.attempt());
+            if (breakerOpen.get()) {
+                throw new PostponeJob(Duration.ofSeconds(30), "call to payments not made: its circuit breaker is open");
+            }
+        }).build().start()) {
+            await("postponed", Duration.ofSeconds(30), sql(() -> runs.get() == 1
+                    && scalar(db.dataSource(), "SELECT count(*) FROM jobs.job WHERE id = ? AND state = 'pending' AND attempts = 0", id) == 1));
+            assertThat(scalar(db.dataSource(), "SELECT count(*) FROM jobs.job WHERE id = ? AND abs(extract(epoch FROM run_at - ?)) < 0.001", id,
+                    Timestamp.from(clock.instant().plusSeconds(30)))).as("pending again exactly 30 s later on the queue's clock").isEqualTo(1);
+            assertThat(scalar(db.dataSource(), "SELECT jsonb_array_length(errors) FROM jobs.job WHERE id = ?", id)).as("no error recorded").isZero();
+
+            clock.advance(Duration.ofSeconds(29));
+            Thread.sleep(300);
+            assertThat(runs).as("not claimed before its delay").hasValue(1);
+            clock.advance(Duration.ofSeconds(2));
+            await("postponed again", Duration.ofSeconds(30), sql(() -> runs.get() == 2
+                    && scalar(db.dataSource(), "SELECT count(*) FROM jobs.job WHERE id = ? AND state = 'pending' AND attempts = 0", id) == 1));
+
+            breakerOpen.set(false);
+            clock.advance(Duration.ofSeconds(31));
+            await("done", Duration.ofSeconds(30), sql(() -> scalar(db.dataSource(), "SELECT count(*) FROM jobs.job WHERE id = ?", id) == 0));
+        }
+        assertThat(runs).hasValue(3);
+        assertThat(attemptsSeen).as("every run was the job's first attempt").containsExactly(1, 1, 1);
+        assertThat(queue.deadLetterCounts()).doesNotContainKey("postpone");
+    }
+
+    @Test
     void aHandlerThatOverrunsItsTimeoutIsInterruptedAndRetried(TestDatabase db) throws Exception {
         JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast().withHandlerTimeout(Duration.ofMillis(200)),
                 Clock.systemUTC(), JobEvents.NONE);

@@ -13,6 +13,7 @@ import io.headroom.jobs.JobHandler;
 import io.headroom.jobs.JobRegistration;
 import io.headroom.jobs.NewJob;
 import io.headroom.jobs.PermanentJobFailure;
+import io.headroom.jobs.PostponeJob;
 import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -95,7 +96,10 @@ class OrderEmails implements JobHandler {
         String body = json.writeValueAsString(Map.of("to", p.get("to").asString(), "template", template, "reference", "order-" + orderId));
         ProviderClient.Response response;
         try {
-            response = provider.post(ProviderClient.EMAIL, messages, orderId + "-" + template, body, context.deadline());
+            response = provider.post(ProviderClient.EMAIL, messages, orderId + "-" + template, body, context.deadline(), job.attempt() > 1);
+        } catch (ProviderClient.NotCalled e) {
+            // Nothing was sent: waiting for the breaker must not use up the job's attempts (see PostponeJob).
+            throw new PostponeJob(e.retryIn(), "sending " + template + " for order " + orderId + " postponed: " + e.getMessage());
         } catch (ProviderClient.Unavailable e) {
             throw new IllegalStateException("sending " + template + " for order " + orderId + " failed: " + e.getMessage(), e);
         }

@@ -38,6 +38,11 @@ final class AppJobEvents implements JobEvents {
     }
 
     @Override
+    public void postponed(Job job, String reason, Instant nextRunAt) {
+        metrics.postponed(job, reason, nextRunAt);
+    }
+
+    @Override
     public void deadLettered(Job job, String reason) {
         metrics.deadLettered(job, reason);
         try {

@@ -69,6 +69,11 @@ class JobMetrics implements JobEvents {
     }
 
     @Override
+    public void postponed(Job job, String reason, Instant nextRunAt) {
+        counter("headroom.jobs.postponed", "queue", job.queue(), "kind", job.kind()).increment();
+    }
+
+    @Override
     public void deadLettered(Job job, String reason) {
         counter("headroom.jobs.failed", "queue", job.queue(), "kind", job.kind(), "outcome", "dead_letter").increment();
     }

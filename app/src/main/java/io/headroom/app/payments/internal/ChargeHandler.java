@@ -14,6 +14,7 @@ import io.headroom.jobs.JobContext;
 import io.headroom.jobs.JobHandler;
 import io.headroom.jobs.JobRegistration;
 import io.headroom.jobs.PermanentJobFailure;
+import io.headroom.jobs.PostponeJob;
 import java.net.URI;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -75,7 +76,7 @@ public class ChargeHandler implements JobHandler {
                 "reference", "order-" + orderId));
         ProviderClient.Response response;
         try {
-            response = provider.post(ProviderClient.PAYMENTS, charges, "order-" + orderId, body, clock.instant().plusSeconds(300));
+            response = provider.post(ProviderClient.PAYMENTS, charges, "order-" + orderId, body, clock.instant().plusSeconds(300), false);
         } catch (ProviderClient.Unavailable e) {
             throw paymentFailed(orderId, e.getMessage());
         }
@@ -113,7 +114,10 @@ public class ChargeHandler implements JobHandler {
                 "currency", p.get("currency").asString(), "card", p.get("card").asString(), "reference", "order-" + orderId));
         ProviderClient.Response response;
         try {
-            response = provider.post(ProviderClient.PAYMENTS, charges, "order-" + orderId, body, context.deadline());
+            response = provider.post(ProviderClient.PAYMENTS, charges, "order-" + orderId, body, context.deadline(), job.attempt() > 1);
+        } catch (ProviderClient.NotCalled e) {
+            // Nothing was sent: waiting for the breaker must not use up the job's attempts (see PostponeJob).
+            throw new PostponeJob(e.retryIn(), "charging order " + orderId + " postponed: " + e.getMessage());
         } catch (ProviderClient.Unavailable e) {
             throw stuckIfLast(job, tenant, orderId, e.getMessage(), e);
         }
