@@ -51,6 +51,16 @@ class InvalidInputTest extends CommerceTestSupport {
                 new Case("negative price", "POST", "/v1/products",
                         "{\"sku\":\"a\",\"name\":\"n\",\"priceCents\":-1,\"stock\":1}", json, 400, "invalid-field"),
                 new Case("missing name", "POST", "/v1/products", "{\"sku\":\"a\",\"priceCents\":1,\"stock\":1}", json, 400, "invalid-field"),
+                new Case("number for text", "POST", "/v1/products",
+                        "{\"sku\":12,\"name\":\"n\",\"priceCents\":1,\"stock\":1}", json, 400, "invalid-field"),
+                new Case("boolean for text", "POST", "/v1/products",
+                        "{\"sku\":\"a\",\"name\":true,\"priceCents\":1,\"stock\":1}", json, 400, "invalid-field"),
+                new Case("lone surrogate in a name", "POST", "/v1/products",
+                        "{\"sku\":\"a\",\"name\":\"lone \\ud800\",\"priceCents\":1,\"stock\":1}", json, 400, "invalid-field"),
+                new Case("NUL in a name", "POST", "/v1/products",
+                        "{\"sku\":\"a\",\"name\":\"nul \\u0000\",\"priceCents\":1,\"stock\":1}", json, 400, "invalid-field"),
+                new Case("invalid UTF-8 in the path", "GET", "/v1/products/%C0%AF", null, null, 400, "bad-request"),
+                new Case("NUL in the path", "GET", "/v1/products/1%00", null, null, 400, "bad-request"),
                 new Case("unicode in sku", "POST", "/v1/products",
                         "{\"sku\":\"caf\u00e9 \u202e\",\"name\":\"n\",\"priceCents\":1,\"stock\":1}", json, 400, "invalid-field"),
                 new Case("name too long", "POST", "/v1/products",
@@ -116,11 +126,14 @@ class InvalidInputTest extends CommerceTestSupport {
     @Test
     void theOperatorApiValidatesToo() {
         Response badPlan = call("POST", "/admin/tenants", OPERATOR_KEY, "{\"name\":\"Gold Shop\",\"plan\":\"gold\"}");
+        Response planByIndex = call("POST", "/admin/tenants", OPERATOR_KEY, "{\"name\":\"Index Shop\",\"plan\":1}");
         Response noName = call("POST", "/admin/tenants", OPERATOR_KEY, "{\"name\":\"\"}");
 
         assertThat(badPlan.status()).isEqualTo(400);
         assertThat(badPlan.json().get("type").asString()).endsWith("/invalid-field");
         assertThat(badPlan.json().get("detail").asString()).contains("plan");
+        assertThat(planByIndex.status()).as("a plan by its index in the list is refused, not guessed").isEqualTo(400);
+        assertThat(planByIndex.json().get("type").asString()).endsWith("/invalid-field");
         assertThat(noName.status()).isEqualTo(400);
         assertThat(noName.json().get("errors").get(0).get("field").asString()).isEqualTo("name");
     }

@@ -166,6 +166,8 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
                     ApiProblem.problem(HttpStatus.BAD_REQUEST, "malformed-json", "Malformed JSON",
                             "the body has content after its JSON document", Map.of());
             case ValueInstantiationException v -> invalid(path(v), v.getCause() == null ? "is invalid" : v.getCause().getMessage());
+            case MismatchedInputException m when String.valueOf(m.getOriginalMessage()).startsWith("must ") ->
+                    invalid(path(m).isEmpty() ? "body" : path(m), m.getOriginalMessage());
             case MismatchedInputException m -> invalid(path(m).isEmpty() ? "body" : path(m), m.getTargetType() == null
                     ? "has the wrong type" : "must be " + typeName(m.getTargetType()));
             case InputCoercionException c -> invalid(path(c).isEmpty() ? "body" : path(c), "is out of range for " + typeName(c.getTargetType()));
