@@ -1,0 +1,69 @@
+package io.headroom.proof;
+
+import io.headroom.lab.analysis.Results;
+import io.headroom.lab.proof.ProofVerdict;
+import io.headroom.testing.FreshDatabase;
+import io.headroom.testing.TestDatabase;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Proof verdict 6: 5% of the payment jobs are poison (the provider fails them on every attempt). They end in the
+ * dead-letter queue, and the healthy payments completed per second stay within 5% of the same load without poison.
+ */
+@FreshDatabase
+class PoisonJobsProofIT {
+
+    /** Healthy orders paid (by the time the order moved to PAID) within a phase, leaving out its first 3 seconds. */
+    private static double healthyPaidPerSecond(ProofSystem system, Results run, String phase) throws Exception {
+        Results.PhaseSummary p = run.phases().stream().filter(x -> x.name().equals(phase)).findFirst().orElseThrow();
+        Instant start = Instant.parse(run.startedAt());
+        Instant from = start.plusMillis(Math.round((p.start() + 3) * 1000));
+        Instant to = start.plusMillis(Math.round(p.end() * 1000));
+        long paid = system.count("SELECT count(*) FROM orders.orders WHERE status = 'PAID' AND card_last4 <> '0005' AND updated_at >= '%s' AND updated_at < '%s'"
+                .formatted(from, to));
+        return paid / (Duration.between(from, to).toMillis() / 1000.0);
+    }
+
+    @Test
+    void poisonJobsEndInTheDeadLetterQueueAndHealthyPaymentsKeepTheirThroughput(TestDatabase db) throws Exception {
+        try (ProofSystem system = ProofSystem.start("poison", db.jdbcUrl())) {
+            // Backoff capped at 2 s (default 5 min) so that a poison job uses its ten attempts within the bounded run.
+            system.startApp("--headroom.jobs.backoff-cap=2s");
+            Results run = system.lab("poison.yaml", "hardened", Map.of());
+            double clean = healthyPaidPerSecond(system, run, "clean");
+            double poisoned = healthyPaidPerSecond(system, run, "poisoned");
+            Map<String, Long> orders = system.awaitOrders(o -> o.get("PENDING_PAYMENT") == 0, Duration.ofSeconds(90));
+            long poisonOrders = system.count("SELECT count(*) FROM orders.orders WHERE card_last4 = '0005'");
+            long poisonStuck = system.count("SELECT count(*) FROM orders.orders WHERE card_last4 = '0005' AND status = 'PAYMENT_STUCK'");
+            long deadCharges = system.count("SELECT count(*) FROM jobs.dead_job WHERE kind = 'payments.charge'");
+            long healthyNotPaid = system.count("SELECT count(*) FROM orders.orders WHERE card_last4 <> '0005' AND status <> 'PAID'");
+            long poisonCalls = system.ledger().at("/payments/poisoned").asLong();
+            double share = poisonOrders / (double) system.count("SELECT count(*) FROM orders.orders WHERE updated_at >= '%s'".formatted(
+                    Instant.parse(run.startedAt()).plusMillis(Math.round(run.phases().getLast().start() * 1000))));
+
+            ProofVerdict verdict = system.verdict(6, "Poison jobs", """
+                    Beside 100 healthy orders/s, 5% of the payment jobs are poison: the provider answers them 500 on every \
+                    attempt. Each poison job uses its ten attempts and ends in the dead-letter queue (its order PAYMENT_STUCK, \
+                    ready to replay), every healthy order is paid, and healthy payments per second stay within 5% of the same \
+                    load without poison. The proof caps the queue's backoff at 2 s (default 5 min) so that the ten attempts fit \
+                    in the run.""",
+                    new ProofVerdict.Builder()
+                            .check("poison share of the payment jobs while poisoned", "%.1f%% (%d poison orders)".formatted(share * 100, poisonOrders),
+                                    "about 5%", share >= 0.04 && share <= 0.06)
+                            .check("poison payment jobs in the dead-letter queue", "%d of %d".formatted(deadCharges, poisonOrders), "all",
+                                    deadCharges == poisonOrders && poisonOrders > 0)
+                            .check("poison orders PAYMENT_STUCK", "%d of %d".formatted(poisonStuck, poisonOrders), "all", poisonStuck == poisonOrders)
+                            .atMost("healthy orders not paid 90 s after the run", healthyNotPaid, 0, "%.0f")
+                            .check("healthy payments per second, poisoned / clean", "%.3f (%.1f/s vs %.1f/s)".formatted(poisoned / clean, poisoned, clean),
+                                    "≥ 0.95", poisoned / clean >= 0.95)
+                            .check("charge calls the poison cost the provider", "%d (%.1f per poison order)".formatted(poisonCalls,
+                                    poisonCalls / (double) Math.max(1, poisonOrders)), "recorded", true),
+                    run.machine());
+            System.out.printf("[proof] poison: orders %s%n", orders);
+            ProofSystem.assertHolds(verdict);
+        }
+    }
+}
