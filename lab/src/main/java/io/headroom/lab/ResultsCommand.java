@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code lab results DIR}: the results page of the proof suite (Markdown) from the {@code verdict.json} files its
- * tests wrote under DIR, one folder per verdict. A verdict that did not run is listed as not run, never left out.
+ * {@code lab results DIR}: the results page of the proof suite (Markdown) from the {@code verdict-N.json} files its
+ * tests wrote under DIR (one folder per test). A verdict named by {@code --expect} that did not run is listed as not run.
  */
 @Command(name = "results", mixinStandardHelpOptions = true, description = "Write the proof suite's results page from its verdict files.")
 final class ResultsCommand implements Callable<Integer> {
@@ -28,8 +28,8 @@ final class ResultsCommand implements Callable<Integer> {
     @Option(names = "--out", description = "the Markdown file to write (default: print it)")
     Path out;
 
-    @Option(names = "--expect", split = ",", description = "the verdict names the suite has, to list those without a result as not run")
-    List<String> expected = List.of();
+    @Option(names = "--expect", split = ",", description = "the verdict numbers the suite has, to list those without a result as not run")
+    List<Integer> expected = List.of();
 
     @Override
     public Integer call() throws IOException {
@@ -38,13 +38,13 @@ final class ResultsCommand implements Callable<Integer> {
         }
         JsonMapper json = JsonMapper.builder().build();
         List<ProofVerdict> verdicts = new ArrayList<>();
-        try (Stream<Path> folders = Files.list(dir)) {
-            for (Path f : folders.map(p -> p.resolve("verdict.json")).filter(Files::isRegularFile).toList()) {
+        try (Stream<Path> files = Files.find(dir, 2, (p, a) -> a.isRegularFile() && p.getFileName().toString().matches("verdict-\\d+\\.json"))) {
+            for (Path f : files.toList()) {
                 verdicts.add(json.readValue(f.toFile(), ProofVerdict.class));
             }
         }
         if (verdicts.isEmpty()) {
-            throw new IllegalArgumentException("no verdict.json under " + dir + "; run the proof suite first (./headroom proof)");
+            throw new IllegalArgumentException("no verdict-N.json under " + dir + "; run the proof suite first (./headroom proof)");
         }
         verdicts.sort(Comparator.comparingInt(ProofVerdict::number).thenComparing(ProofVerdict::name));
         String page = ResultsPage.markdown(verdicts, expected, dir);

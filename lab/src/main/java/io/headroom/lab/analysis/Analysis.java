@@ -149,6 +149,17 @@ public final class Analysis {
         return merged;
     }
 
+    /** p99 per label (operation or extra stream) over windows {@code from..to}, each label's histograms merged. */
+    private Map<String, Double> labelP99(int from, int to) {
+        Map<String, Histogram> byLabel = new TreeMap<>();
+        for (int w = Math.max(0, from); w <= Math.min(to, lastWindow); w++) {
+            recorder.window(w).forEach((l, c) -> byLabel.computeIfAbsent(l, k -> new Histogram(1, 3_600_000_000L, 3)).add(c.latency()));
+        }
+        Map<String, Double> p99 = new TreeMap<>();
+        byLabel.forEach((l, h) -> p99.put(l, percentile(h, 99)));
+        return p99;
+    }
+
     private List<PhaseSummary> phases(List<WindowRow> windows) {
         List<PhaseSummary> out = new ArrayList<>();
         for (int i = 0; i < schedule.phases().size(); i++) {
@@ -163,7 +174,7 @@ public final class Analysis {
             Histogram h = mixHistogram(from, to);
             out.add(new PhaseSummary(p.name(), p.type(), schedule.start(i), schedule.end(i), sum(in, WindowRow::offered) / n,
                     sum(in, r -> r.offered() - r.dropped()) / n, sum(in, WindowRow::goodput) / n, sum(in, WindowRow::shed) / n, sum(in, r -> r.errors() + r.timeouts()) / n,
-                    percentile(h, 50), percentile(h, 99), (long) sum(in, WindowRow::dropped), (long) sum(in, WindowRow::late)));
+                    percentile(h, 50), percentile(h, 99), (long) sum(in, WindowRow::dropped), (long) sum(in, WindowRow::late), labelP99(from, to)));
         }
         return out;
     }

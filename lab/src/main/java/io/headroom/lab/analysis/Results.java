@@ -38,10 +38,14 @@ public record Results(String scenario, String label, String target, Machine mach
     public record LabelRow(long offered, long ok, long goodput, long shed, long errors, Double p99) {
     }
 
-    /** {@code offeredPerSecond}: requests due (the schedule's rate); {@code achievedPerSecond}: of those, sent (not dropped). */
+    /**
+     * {@code offeredPerSecond}: requests due (the schedule's rate); {@code achievedPerSecond}: of those, sent (not dropped);
+     * {@code p50}, {@code p99}: the main mix; {@code p99ByLabel}: each operation and extra stream on its own.
+     */
     public record PhaseSummary(String name, String type, double start, double end, double offeredPerSecond, double achievedPerSecond,
                                double goodputPerSecond,
-                               double shedPerSecond, double errorsPerSecond, Double p50, Double p99, long dropped, long late) {
+                               double shedPerSecond, double errorsPerSecond, Double p50, Double p99, long dropped, long late,
+                               Map<String, Double> p99ByLabel) {
     }
 
     public record FaultResult(String name, String provider, double setAt, double clearedAt, Double baselineGoodput,

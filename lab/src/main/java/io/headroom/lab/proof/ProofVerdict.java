@@ -17,8 +17,16 @@ import java.util.List;
 public record ProofVerdict(int number, String name, String title, String claim, boolean passed, String date, Results.Machine machine,
                            String database, List<Check> checks, List<String> runs) {
 
-    /** One measured figure against its target. */
-    public record Check(String what, String measured, String target, boolean passed) {
+    /**
+     * One measured figure against its target. A check that is not {@code gating} is reported with its figure but does
+     * not fail the verdict: a target the system does not meet yet, kept visible in the results until it does.
+     */
+    public record Check(String what, String measured, String target, boolean passed, boolean gating) {
+    }
+
+    /** Checks that missed their target without failing the verdict (not gating). */
+    public List<Check> unmet() {
+        return checks.stream().filter(c -> !c.passed() && !c.gating()).toList();
     }
 
     /** Collects checks; each says whether it held, so a test can write every figure before it asserts. */
@@ -26,7 +34,14 @@ public record ProofVerdict(int number, String name, String title, String claim, 
         private final List<Check> checks = new ArrayList<>();
 
         public Builder check(String what, String measured, String target, boolean passed) {
-            checks.add(new Check(what, measured, target, passed));
+            checks.add(new Check(what, measured, target, passed, true));
+            return this;
+        }
+
+        /** Marks the check added last as not gating: its figure is reported, a miss does not fail the verdict. */
+        public Builder notGating() {
+            Check last = checks.removeLast();
+            checks.add(new Check(last.what(), last.measured(), last.target(), last.passed(), false));
             return this;
         }
 
@@ -44,8 +59,9 @@ public record ProofVerdict(int number, String name, String title, String claim, 
             return List.copyOf(checks);
         }
 
+        /** Whether every gating check held. */
         public boolean passed() {
-            return checks.stream().allMatch(Check::passed);
+            return checks.stream().filter(Check::gating).allMatch(Check::passed);
         }
     }
 }

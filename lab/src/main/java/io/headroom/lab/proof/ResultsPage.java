@@ -12,8 +12,8 @@ public final class ResultsPage {
     private ResultsPage() {
     }
 
-    /** {@code expected}: the names the suite has; those without a verdict are listed as not run. */
-    public static String markdown(List<ProofVerdict> verdicts, List<String> expected, Path dir) {
+    /** {@code expected}: the verdict numbers the suite has; those without a result are listed as not run. */
+    public static String markdown(List<ProofVerdict> verdicts, List<Integer> expected, Path dir) {
         StringBuilder md = new StringBuilder();
         ProofVerdict first = verdicts.getFirst();
         Set<String> dates = verdicts.stream().map(v -> v.date().substring(0, 10)).collect(Collectors.toCollection(TreeSet::new));
@@ -26,33 +26,42 @@ public final class ResultsPage {
                 first.machine().os(), first.machine().jdk()));
         md.append("- **Database**: %s\n".formatted(verdicts.stream().map(ProofVerdict::database).distinct().collect(Collectors.joining("; "))));
         md.append("- **Run on**: %s\n\n".formatted(String.join(", ", dates)));
+        md.append("A check marked *not gating* is a target the system does not meet yet: its figure is reported, and a miss does\n")
+                .append("not fail the verdict (or CI). Every other check gates.\n\n");
         md.append("| # | verdict | result | checks |\n|---|---|---|---|\n");
         for (ProofVerdict v : verdicts) {
             long held = v.checks().stream().filter(ProofVerdict.Check::passed).count();
-            md.append("| %d | [%s](#%s) | %s | %d of %d held |\n".formatted(v.number(), v.title(), anchor(v), v.passed() ? "**pass**" : "**FAIL**",
-                    held, v.checks().size()));
+            String unmet = v.unmet().isEmpty() ? "" : "; %d target(s) not met yet (not gating)".formatted(v.unmet().size());
+            md.append("| %d | [%s](#%s) | %s | %d of %d held%s |\n".formatted(v.number(), v.title(), anchor(v), "**" + result(v) + "**",
+                    held, v.checks().size(), unmet));
         }
-        Set<String> ran = verdicts.stream().map(ProofVerdict::name).collect(Collectors.toSet());
-        for (String name : expected) {
-            if (!ran.contains(name)) {
-                md.append("| – | %s | not run | – |\n".formatted(name));
+        Set<Integer> ran = verdicts.stream().map(ProofVerdict::number).collect(Collectors.toSet());
+        for (int number : expected) {
+            if (!ran.contains(number)) {
+                md.append("| %d | – | **not run** | – |\n".formatted(number));
             }
         }
         for (ProofVerdict v : verdicts) {
-            md.append("\n## %d. %s: %s\n\n".formatted(v.number(), v.title(), v.passed() ? "pass" : "FAIL"));
+            md.append("\n## %d. %s: %s\n\n".formatted(v.number(), v.title(), result(v)));
             md.append(v.claim()).append("\n\n");
             md.append("| check | measured | target | held |\n|---|---|---|---|\n");
             for (ProofVerdict.Check c : v.checks()) {
-                md.append("| %s | %s | %s | %s |\n".formatted(c.what(), c.measured(), c.target(), c.passed() ? "yes" : "**no**"));
+                md.append("| %s | %s | %s | %s |\n".formatted(c.what(), c.measured(), c.target(),
+                        c.passed() ? "yes" : c.gating() ? "**no**" : "**no** (not gating)"));
             }
             md.append("\nRun %s; lab runs: %s.\n".formatted(v.date(),
-                    v.runs().isEmpty() ? "none (a test without load)" : v.runs().stream().map(r -> "`" + dir.resolve(v.name()).resolve(r) + "/report.html`")
-                            .collect(Collectors.joining(", "))));
+                    v.runs().isEmpty() ? "none (no lab run: a test of its own)" : v.runs().stream().map(r -> "`" + dir.resolve(v.name())
+                            .resolve(r) + "/report.html`").collect(Collectors.joining(", "))));
         }
         return md.toString();
     }
 
+    /** FAIL when a gating check failed; "not met yet" when only targets that do not gate were missed; else pass. */
+    static String result(ProofVerdict v) {
+        return !v.passed() ? "FAIL" : v.unmet().isEmpty() ? "pass" : "not met yet";
+    }
+
     private static String anchor(ProofVerdict v) {
-        return (v.number() + "-" + v.title() + "-" + (v.passed() ? "pass" : "fail")).toLowerCase().replaceAll("[^a-z0-9 -]", "").replace(' ', '-');
+        return (v.number() + "-" + v.title() + "-" + result(v)).toLowerCase().replaceAll("[^a-z0-9 -]", "").replace(' ', '-');
     }
 }

@@ -1,0 +1,43 @@
+package io.headroom.proof;
+
+import io.headroom.lab.analysis.Results;
+import io.headroom.lab.proof.ProofVerdict;
+import io.headroom.testing.FreshDatabase;
+import io.headroom.testing.TestDatabase;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Proof verdict 3: one tenant at 10x its quota beside six others; theirs is the latency and success rate compared. */
+@FreshDatabase
+class NoisyNeighbourProofIT {
+
+    @Test
+    void aTenantAtTenTimesItsQuotaLeavesTheOthersTheirLatencyAndSuccessRate(TestDatabase db) throws Exception {
+        try (ProofSystem system = ProofSystem.start("noisy-neighbour", db.jdbcUrl())) {
+            system.startApp();
+            Results run = system.lab("noisy-neighbour.yaml", "hardened", Map.of());
+            Results.PhaseSummary baseline = Phases.named(run, "baseline");
+            Results.PhaseSummary noisy = Phases.named(run, "noisy");
+            double successBefore = Phases.success(run, "baseline");
+            double successDuring = Phases.success(run, "noisy");
+            double noisyRefused = Phases.labelShare(run, "noisy", "noisy", Results.LabelRow::shed);
+
+            ProofVerdict verdict = system.verdict(3, "Noisy neighbour", """
+                    Six tenants on the standard plan (50 requests/s each) send 150 requests/s between them, first alone, then \
+                    beside a seventh tenant sending 500 requests/s, ten times its quota. The noisy tenant is refused with 429 \
+                    beyond its quota, and the six keep their success rate and their p99 within 1.25x of their baseline. The p99 \
+                    target is not met yet on this machine: turning 450 requests/s away costs CPU the six tenants' requests share \
+                    (2 cores for the app, PostgreSQL and the load generator), so it is reported without gating.""",
+                    new ProofVerdict.Builder()
+                            .check("the noisy tenant's requests refused with 429/503", "%.1f%%".formatted(noisyRefused * 100), "≥ 80% (it asks 10x its quota)",
+                                    noisyRefused >= 0.8)
+                            .check("the six tenants' success rate (2xx within the deadline), baseline → beside the noisy one",
+                                    "%.3f%% → %.3f%%".formatted(successBefore * 100, successDuring * 100), "no lower than 0.1 point below",
+                                    successDuring >= successBefore - 0.001)
+                            .check("the six tenants' p99 beside the noisy one / baseline", "%.2fx (%.1f ms vs %.1f ms)".formatted(noisy.p99() / baseline.p99(),
+                                    noisy.p99(), baseline.p99()), "≤ 1.25x", noisy.p99() <= 1.25 * baseline.p99()).notGating(),
+                    run.machine());
+            ProofSystem.assertHolds(verdict);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package io.headroom.proof;
+
+import io.headroom.lab.analysis.Results;
+import java.util.function.ToLongFunction;
+
+/** Figures of one phase of a lab run, as the proof verdicts compare them. */
+final class Phases {
+
+    private Phases() {
+    }
+
+    static Results.PhaseSummary named(Results run, String phase) {
+        return run.phases().stream().filter(p -> p.name().equals(phase)).findFirst()
+                .orElseThrow(() -> new AssertionError("the run has no phase " + phase + ": " + run.phases()));
+    }
+
+    /** The main mix's goodput (2xx within the deadline) over what was offered, in a phase. */
+    static double success(Results run, String phase) {
+        long offered = run.windows().stream().filter(w -> w.phase().equals(phase)).mapToLong(Results.WindowRow::offered).sum();
+        long good = run.windows().stream().filter(w -> w.phase().equals(phase)).mapToLong(Results.WindowRow::goodput).sum();
+        return offered == 0 ? 0 : good / (double) offered;
+    }
+
+    /** {@code count} of one label (an operation or extra stream) over its offered requests, in a phase. */
+    static double labelShare(Results run, String phase, String label, ToLongFunction<Results.LabelRow> count) {
+        long offered = 0;
+        long counted = 0;
+        for (Results.WindowRow w : run.windows()) {
+            Results.LabelRow row = w.labels().get(label);
+            if (w.phase().equals(phase) && row != null) {
+                offered += row.offered();
+                counted += count.applyAsLong(row);
+            }
+        }
+        return offered == 0 ? 0 : counted / (double) offered;
+    }
+}
