@@ -23,7 +23,7 @@ public final class PrometheusScraper {
 
     /** The signals kept, in the order a report shows them. */
     public static final List<String> SIGNALS = List.of("limiter_utilisation", "pool_pending", "queue_age_s", "queue_depth", "cpu",
-            "gc_overhead", "heap_after_gc", "dead_tuples", "breakers_open");
+            "gc_overhead", "heap_after_gc", "dead_tuples", "connections", "breakers_open");
 
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -132,6 +132,8 @@ public final class PrometheusScraper {
         put(s, "heap_after_gc", max(samples, "jvm_memory_usage_after_gc"));
         Double dead = sum(samples, "headroom_db_dead_tuples");
         put(s, "dead_tuples", dead);
+        // Open database connections over all pools: a leak, or pools that grow with load, shows as a rising line.
+        put(s, "connections", sum(samples, "hikaricp_connections"));
         boolean anyBreaker = samples.stream().anyMatch(x -> x.name().equals("headroom_calls_breaker_state") && x.value() >= 0);
         if (anyBreaker) {
             s.put("breakers_open", (double) samples.stream().filter(x -> x.name().equals("headroom_calls_breaker_state") && x.value() == 1).count());
