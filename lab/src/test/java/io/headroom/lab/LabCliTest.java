@@ -13,7 +13,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line: fit prints the model of given points; mistakes are one line and exit 2; remote targets are refused. */
+/**
+ * The command line: fit prints the model of given points; results writes the proof suite's page; mistakes are one line
+ * and exit 2; remote targets are refused; a target command's placeholder no --define fills is named.
+ */
 class LabCliTest {
 
     @TempDir
@@ -78,6 +81,53 @@ class LabCliTest {
         err.reset();
         assertThat(Lab.execute("frobnicate")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).strip().lines().count()).isEqualTo(1);
+    }
+
+    private void verdict(Path folder, int number, String title, boolean gatingHeld, boolean targetMet) throws Exception {
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("verdict-" + number + ".json"), """
+                {"number": %d, "name": "%s", "title": "%s", "claim": "What %s shows.", "passed": %s, "date": "2026-12-02T10:00:00Z",
+                 "machine": {"cores": 2, "memoryMiB": 24000, "jdk": "25", "os": "Linux"}, "database": "PostgreSQL 15.20",
+                 "checks": [{"what": "gating check", "measured": "7", "target": "≤ 5", "passed": %s, "gating": true},
+                            {"what": "target check", "measured": "0.73", "target": "≥ 0.9", "passed": %s, "gating": false}],
+                 "runs": ["hardened"]}
+                """.formatted(number, folder.getFileName(), title, title, gatingHeld, gatingHeld, targetMet));
+    }
+
+    @Test
+    void resultsWritesOnePageFromTheVerdictsAndFailsWhenAGatingCheckFailed() throws Exception {
+        Path proof = dir.resolve("proof");
+        verdict(proof.resolve("overload"), 1, "Overload", true, false);
+        verdict(proof.resolve("crash"), 5, "Crash", true, true);
+        Path page = dir.resolve("results.md");
+
+        assertThat(Lab.execute("results", proof.toString(), "--out", page.toString(), "--expect", "1,5,8")).isZero();
+        String md = Files.readString(page);
+        assertThat(md).contains("2 cores, 24,000 MiB memory, Linux, JDK 25", "PostgreSQL 15.20",
+                "| 1 | [Overload](#1-overload-not-met-yet) | **not met yet** | 1 of 2 held; 1 target(s) not met yet (not gating) |",
+                "| 5 | [Crash](#5-crash-pass) | **pass** | 2 of 2 held |", "| 8 | – | **not run** | – |",
+                "## 1. Overload: not met yet", "| target check | 0.73 | ≥ 0.9 | **no** (not gating) |", "What Crash shows.");
+        assertThat(md.indexOf("## 1. Overload")).as("verdicts in their order").isLessThan(md.indexOf("## 5. Crash"));
+
+        verdict(proof.resolve("crash"), 5, "Crash", false, true);
+        assertThat(Lab.execute("results", proof.toString(), "--out", page.toString())).as("a gating check failed").isEqualTo(1);
+        assertThat(Files.readString(page)).contains("| 5 | [Crash](#5-crash-fail) | **FAIL** | 1 of 2 held |", "| gating check | 7 | ≤ 5 | **no** |");
+
+        err.reset();
+        assertThat(Lab.execute("results", dir.resolve("nothing-here").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).strip()).startsWith("lab: ").contains("run the proof suite first").doesNotContain("\n");
+    }
+
+    @Test
+    void aPlaceholderInTheTargetCommandThatNoDefineFillsIsNamed() throws Exception {
+        Path scenario = Files.writeString(dir.resolve("c.yaml"), """
+                name: started
+                target: {url: "http://127.0.0.1:1", command: ["${java}", "-jar", "${appJar}", "--server.port=${port}"]}
+                operations: [{name: get, weight: 1, path: /}]
+                phases: [{type: steady, rate: 1, seconds: 1}]
+                """);
+        assertThat(Lab.execute("run", scenario.toString(), "--define", "port=1", "--out", dir.resolve("out").toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("uses ${appJar}, which no --define appJar=VALUE gives");
     }
 
     @Test
