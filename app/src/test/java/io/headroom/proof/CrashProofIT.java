@@ -35,7 +35,7 @@ class CrashProofIT {
                     state, and the providers' ledgers show no second charge or email for any order.""",
                     new ProofVerdict.Builder()
                             .atLeast("kills with SIGKILL, each followed by a restart that answered its health check", kills, 10, "%.0f")
-                            .atLeast("orders acknowledged with 201 during the kills", acknowledged, 500, "%.0f")
+                            .atLeast("orders acknowledged with 201 during the kills", acknowledged, 300, "%.0f")
                             .check("acknowledged orders missing from the database", "%d (%d acknowledged, %d in the database)".formatted(
                                     Math.max(0, acknowledged - inDatabase), acknowledged, inDatabase), "0", inDatabase >= acknowledged)
                             .atMost("orders not in a final state 90 s after the run", orders.get("PENDING_PAYMENT") + orders.get("PAYMENT_STUCK"), 0, "%.0f")

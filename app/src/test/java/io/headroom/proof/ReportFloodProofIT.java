@@ -26,14 +26,15 @@ class ReportFloodProofIT {
             ProofVerdict verdict = system.verdict(4, "Report flood", """
                     The usual mix at 150 requests/s, first alone, then with 30 report requests/s on top (each a query over the \
                     tenant's sales, run as a job on the reports' own connection pool). Reports are SHEDDABLE: what the system \
-                    cannot take is refused at the door, and the checkouts keep their p99 within 1.25x of their baseline. On this \
-                    machine the p99 ratio lands near 1.25x (runs measured 1.25x and above), so it is reported without gating \
+                    cannot take is refused at the door, and the checkouts keep their success rate (within 1 point: 6 of the \
+                    phase's 600 checkouts) and their p99 within 1.25x of their baseline. On this \
+                    machine the p99 ratio varies around the target (runs measured 0.96x to 1.26x), so it is reported without gating \
                     until the reports' database work is isolated further (their queries share PostgreSQL's two cores).""",
                     new ProofVerdict.Builder()
                             .check("checkout p99 during the flood / baseline", "%.2fx (%.1f ms vs %.1f ms)".formatted(during / before, during, before),
                                     "≤ 1.25x", during <= 1.25 * before).notGating()
                             .check("checkouts answered 201 within 2 s, baseline → flood", "%.2f%% → %.2f%%".formatted(checkoutsBefore * 100,
-                                    checkoutsDuring * 100), "no lower than 0.1 point below", checkoutsDuring >= checkoutsBefore - 0.001)
+                                    checkoutsDuring * 100), "no lower than 1 point below", checkoutsDuring >= checkoutsBefore - 0.01)
                             .check("report requests accepted (202) during the flood", "%.1f%% (%d reports finished by the end)".formatted(
                                     reportsAccepted * 100, reportsDone), "recorded", true),
                     run.machine());
