@@ -28,7 +28,7 @@ class ReportFloodProofIT {
                     tenant's sales, run as a job on the reports' own connection pool). Reports are SHEDDABLE: what the system \
                     cannot take is refused at the door, and the checkouts keep their success rate (within 1 point: 6 of the \
                     phase's 600 checkouts) and their p99 within 1.25x of their baseline. On this \
-                    machine the p99 ratio varies around the target (runs measured 0.96x to 1.26x), so it is reported without gating \
+                    machine the p99 ratio varies widely between runs (0.95x to 2.05x in this session's runs), so it is reported without gating \
                     until the reports' database work is isolated further (their queries share PostgreSQL's two cores).""",
                     new ProofVerdict.Builder()
                             .check("checkout p99 during the flood / baseline", "%.2fx (%.1f ms vs %.1f ms)".formatted(during / before, during, before),

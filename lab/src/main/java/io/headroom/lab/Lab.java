@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /**
  * The growth lab's command line ({@code ./headroom lab ...}): {@code run} a scenario, {@code fit} the capacity
- * model to measurements, {@code compare} two runs. Exit status: 0 when every verdict held, 1 when one failed or
- * the run could not be done, 2 for a mistake on the command line or in the scenario.
+ * model to measurements, {@code compare} two runs, write the proof suite's {@code results} page. Exit status: 0 when
+ * every verdict held, 1 when one failed or the run could not be done, 2 for a mistake on the command line or in the
+ * scenario.
  */
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "headroom lab 0.1.0", subcommands = {RunCommand.class, FitCommand.class, CompareCommand.class, ResultsCommand.class},
         description = "The growth lab: open-model load, faults, capacity model, drift, report and verdict.")

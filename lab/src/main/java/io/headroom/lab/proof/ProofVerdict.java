@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One verdict of the proof suite as its test found it ({@code verdict.json}): the claim, each check with the figure
+ * One verdict of the proof suite as its test found it ({@code verdict-N.json}): the claim, each check with the figure
  * measured and the target it had to meet, the machine, and the lab runs behind it. {@code docs/results.md} is made
  * from these files by {@code lab results}.
  *
