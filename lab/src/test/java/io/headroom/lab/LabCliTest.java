@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The command line: fit prints the model of given points; results writes the proof suite's page; mistakes are one line
- * and exit 2; remote targets are refused; a target command's placeholder no --define fills is named.
+ * and exit 2; remote targets are refused; a target command's ${NAME} that no --define fills is named.
  */
 class LabCliTest {
 
@@ -119,7 +119,7 @@ class LabCliTest {
     }
 
     @Test
-    void aPlaceholderInTheTargetCommandThatNoDefineFillsIsNamed() throws Exception {
+    void aNameInTheTargetCommandThatNoDefineFillsIsNamed() throws Exception {
         Path scenario = Files.writeString(dir.resolve("c.yaml"), """
                 name: started
                 target: {url: "http://127.0.0.1:1", command: ["${java}", "-jar", "${appJar}", "--server.port=${port}"]}

@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The commands a scenario names (the target's, a command fault's): placeholders filled in, run with their output logged. */
+/** The commands a scenario names (the target's, a command fault's): {@code ${NAME}} references filled in, run with their output logged. */
 public final class Commands {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_.-]*)}");
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z][A-Za-z0-9_.-]*)}");
 
     private Commands() {
     }
@@ -21,7 +21,7 @@ public final class Commands {
      * run's {@code --define NAME=VALUE}). A name no define gives is an error naming it.
      */
     public static List<String> expand(List<String> command, Map<String, String> defines) {
-        return command.stream().map(part -> PLACEHOLDER.matcher(part).replaceAll(m -> {
+        return command.stream().map(part -> REFERENCE.matcher(part).replaceAll(m -> {
             String name = m.group(1);
             String value = name.equals("java") ? ProcessHandle.current().info().command().orElse("java") : defines.get(name);
             if (value == null) {

@@ -47,7 +47,7 @@ public final class FaultTimeline {
 
     /**
      * {@code process}: the target the lab started (for kill faults), or null; {@code defines} fill command faults'
-     * placeholders; their output goes to {@code faults.log} in {@code dir}.
+     * {@code ${NAME}} references; their output goes to {@code faults.log} in {@code dir}.
      */
     public FaultTimeline(HttpClient http, String providersUrl, List<Fault> faults, TargetProcess process, Map<String, String> defines, Path dir) {
         this.http = http;
