@@ -13,17 +13,19 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The open-model load generator: requests arrive on a schedule (constant spacing or Poisson) that does not wait
- * for answers, each handed to the asynchronous {@link Transport} at its intended time; latency counts from that
- * intended time, so time spent waiting for a connection counts too.
- * When the generator itself falls behind, requests are sent late and counted as late; when it already has
+ * for answers, each handed to the asynchronous {@link Transport} shortly before its intended time, which the
+ * transport starts it at; latency counts from that intended time, so time spent waiting for a connection counts too.
+ * When the generator itself falls behind, requests start late and are counted as late; when it already has
  * {@code limits.maxInFlight} requests open, a request is not sent and counted as dropped — never skipped
  * silently. The run stops by itself at the end of its phases, at {@code limits.maxRequests}, or at
  * {@code limits.maxSeconds}.
  */
 public final class Generator {
 
-    /** A request sent this long after its intended start counts as late. */
+    /** A request started this long after its intended start counts as late (the generator fell behind). */
     public static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How far ahead of their start requests are handed to the transport. */
+    private static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** How often a stream whose rate is 0 looks again. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -157,7 +159,11 @@ public final class Generator {
                         stoppedAtLimit = true;
                         break phases;
                     }
-                    waitUntil(s.next);
+                    // Requests go to the transport up to LEAD ahead of their start, which the transport keeps to:
+                    // this thread wakes once per half LEAD, not once per request.
+                    if (s.next - System.nanoTime() > LEAD_NANOS) {
+                        waitUntil(s.next - LEAD_NANOS / 2);
+                    }
                     send(s, s.next, start, activeTenants(phase, t - schedule.start(i)));
                     double gap = phase.poisson() ? -Math.log(1 - random.nextDouble()) / rate : 1 / rate;
                     s.next += (long) (gap * 1e9);
@@ -181,20 +187,18 @@ public final class Generator {
             recorder.record(window, label, Outcome.DROPPED, 0, false, false);
             return;
         }
-        boolean isLate = System.nanoTime() - intendedAt > LATE_NANOS;
-        if (isLate) {
-            late.incrementAndGet();
-        }
         LabRequest request = workload.request(op, s.extra == null ? null : s.extra.tenant(), n, activeTenants);
         long deadline = TimeUnit.MILLISECONDS.toNanos(op.timeoutMs());
         inFlight.incrementAndGet();
-        // Handing the request over costs the client tens of microseconds (it may write it on the calling thread):
-        // on a virtual thread of its own, so that the dispatch thread only keeps time.
-        Thread.ofVirtual().start(() -> transport.send(request, outcome -> {
+        transport.send(request, intendedAt, (outcome, startedAt) -> {
             inFlight.decrementAndGet();
             long latency = System.nanoTime() - intendedAt;
+            boolean isLate = startedAt - intendedAt > LATE_NANOS;
+            if (isLate) {
+                late.incrementAndGet();
+            }
             recorder.record(window, label, outcome, latency, latency <= deadline, isLate);
-        }));
+        });
     }
 
     /** Tenants taking part: all, except in a growth phase, which starts with fewer and reaches all in its last period. */
