@@ -49,6 +49,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Sends the generator's requests: Netty's HTTP/1.1 codec on at most {@code connections} persistent connections
@@ -83,7 +84,6 @@ public final class Transport implements AutoCloseable {
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
 
     private final EventLoopGroup group;
-    private final Bootstrap bootstrap;
     private final Lane[] lanes;
     private final AtomicInteger nextLane = new AtomicInteger();
 
@@ -101,7 +101,7 @@ public final class Transport implements AutoCloseable {
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(laneCount, new DefaultThreadFactory("lab-http", true),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        this.bootstrap = new Bootstrap().channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .handler(new ChannelInitializer<Channel>() {
@@ -113,14 +113,14 @@ public final class Transport implements AutoCloseable {
         this.lanes = new Lane[laneCount];
         for (int i = 0; i < laneCount; i++) {
             // Connections and queue places shared out: lane i gets its part, the first ones the remainders.
-            lanes[i] = new Lane(group.next(), connections / laneCount + (i < connections % laneCount ? 1 : 0),
+            lanes[i] = new Lane(group.next(), bootstrap, connections / laneCount + (i < connections % laneCount ? 1 : 0),
                     queued / laneCount + (i < queued % laneCount ? 1 : 0));
         }
         warmUp();
     }
 
     /** Sends {@code r} now; {@code done} gets how it ended, exactly once, on one of the transport's threads. */
-    public void send(LabRequest r, java.util.function.Consumer<Outcome> done) {
+    public void send(LabRequest r, Consumer<Outcome> done) {
         send(r, System.nanoTime(), (outcome, started) -> done.accept(outcome));
     }
 
@@ -166,7 +166,7 @@ public final class Transport implements AutoCloseable {
         }
         ch.finishAndReleaseAll();
         try (ServerSocket local = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            bootstrap.clone().group(lanes[0].loop).connect(local.getLocalSocketAddress()).syncUninterruptibly()
+            lanes[0].bootstrap.connect(local.getLocalSocketAddress()).syncUninterruptibly()
                     .channel().close().syncUninterruptibly();
         } catch (IOException e) {
             throw new UncheckedIOException("the generator's HTTP client could not warm up on loopback: " + e.getMessage(), e);
@@ -232,6 +232,8 @@ public final class Transport implements AutoCloseable {
     /** One event loop, its share of the connections to each target, and the requests handed to it. */
     private final class Lane {
         final EventLoop loop;
+        /** Opens connections on this lane's loop. */
+        final Bootstrap bootstrap;
         final int connections;
         final int queued;
         final Map<String, Pool> pools = new HashMap<>();
@@ -240,8 +242,9 @@ public final class Transport implements AutoCloseable {
         final AtomicBoolean drainScheduled = new AtomicBoolean();
         final Runnable drain = this::drain;
 
-        Lane(EventLoop loop, int connections, int queued) {
+        Lane(EventLoop loop, Bootstrap template, int connections, int queued) {
             this.loop = loop;
+            this.bootstrap = template.clone().group(loop);
             this.connections = connections;
             this.queued = queued;
         }
@@ -273,12 +276,8 @@ public final class Transport implements AutoCloseable {
             long left = x.atNanos + TimeUnit.MILLISECONDS.toNanos(x.request.timeoutMs()) - now;
             x.timeout = loop.schedule(() -> timedOut(x), Math.max(0, left), TimeUnit.NANOSECONDS);
             URI uri = x.request.uri();
-            Pool pool = pools.get(uri.getRawAuthority());
-            if (pool == null) {
-                pool = new Pool(this, uri.getHost(), uri.getPort() >= 0 ? uri.getPort() : 80);
-                pools.put(uri.getRawAuthority(), pool);
-            }
-            pool.submit(x);
+            pools.computeIfAbsent(uri.getRawAuthority(), k -> new Pool(this, uri.getHost(), uri.getPort() >= 0 ? uri.getPort() : 80))
+                    .submit(x);
         }
 
         private void timedOut(Exchange x) {
@@ -333,7 +332,7 @@ public final class Transport implements AutoCloseable {
         }
 
         void connect(Exchange first) {
-            bootstrap.clone().group(lane.loop).connect(host, port).addListener((ChannelFutureListener) f -> {
+            lane.bootstrap.connect(host, port).addListener((ChannelFutureListener) f -> {
                 if (f.isSuccess()) {
                     Channel ch = f.channel();
                     ch.closeFuture().addListener(closed -> closed(ch));
