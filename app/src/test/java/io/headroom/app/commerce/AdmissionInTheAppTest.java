@@ -37,6 +37,9 @@ class AdmissionInTheAppTest extends CommerceTestSupport {
     @org.springframework.beans.factory.annotation.Autowired
     io.micrometer.core.instrument.MeterRegistry registry;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.headroom.admission.Admission admission;
+
     @TestConfiguration
     static class Instruments {
 
@@ -187,6 +190,21 @@ class AdmissionInTheAppTest extends CommerceTestSupport {
         assertThat(inTime.status()).isEqualTo(200);
         assertThat(registry.get("headroom.admission.deadline.drops").tag("where", "database").counter().count()).isGreaterThanOrEqualTo(1);
         assertThat(PRODUCT_STATEMENTS.get()).as("the counter does see a request that runs").isGreaterThan(before);
+    }
+
+    @Test
+    void eachRouteAndStatusClassIsMeasuredAgainstItsOwnLatency() {
+        Tenant shop = tenant("Kinds Shop");
+        long product = product(shop, "kind", 100, 5);
+        assertThat(call("GET", "/v1/products/" + product, shop.key(), null).status()).isEqualTo(200);
+        assertThat(call("GET", "/v1/products/" + (product + 1_000_000), shop.key(), null).status()).isEqualTo(404);
+        assertThat(call("BREW", "/v1/products/" + product, shop.key(), null).status()).isEqualTo(405);
+
+        assertThat(admission.baselineNanos("GET /v1/products/{id} 2xx")).as("a read, by its route template").isPositive();
+        assertThat(admission.baselineNanos("GET /v1/products/{id} 4xx")).as("its fast refusal, apart").isPositive();
+        assertThat(admission.baselineNanos("(other method) (no route) 4xx")).as("an unusual method, as one; no route matched").isPositive();
+        assertThat(admission.baselineNanos("BREW /v1/products/{id} 4xx")).isEqualTo(-1);
+        assertThat(admission.baselineNanos("GET /v1/products/" + product + " 2xx")).as("never the raw path").isEqualTo(-1);
     }
 
     @Test

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 public final class PrometheusScraper {
 
     /** The signals kept, in the order a report shows them. */
-    public static final List<String> SIGNALS = List.of("limiter_utilisation", "pool_pending", "queue_age_s", "queue_depth", "cpu",
+    public static final List<String> SIGNALS = List.of("limiter_utilisation", "admission_limit", "pool_pending", "queue_age_s", "queue_depth", "cpu",
             "gc_overhead", "heap_after_gc", "dead_tuples", "connections", "breakers_open");
 
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -124,6 +124,8 @@ public final class PrometheusScraper {
         if (limit != null && inFlight != null && limit > 0) {
             s.put("limiter_utilisation", inFlight / limit);
         }
+        // The adaptive limit itself: a limit pinned at its minimum while the CPU has room is the limiter's fault.
+        put(s, "admission_limit", limit);
         put(s, "pool_pending", sum(samples, "hikaricp_connections_pending"));
         put(s, "queue_age_s", max(samples, "headroom_jobs_oldest_ready_age_seconds"));
         put(s, "queue_depth", sum(samples, "headroom_jobs_depth"));

@@ -94,13 +94,22 @@ public final class Admission {
 
         /** @param dropped whether the request failed for lack of capacity (a timeout): the limit backs off */
         public void release(boolean dropped) {
+            release(GradientLimit.ANY, dropped);
+        }
+
+        /**
+         * @param kind    what sort of request it was (route and status class): its latency counts against the
+         *                baseline of its own kind, see {@link GradientLimit}
+         * @param dropped whether the request failed for lack of capacity (a timeout): the limit backs off
+         */
+        public void release(String kind, boolean dropped) {
             synchronized (this) {
                 if (released) {
                     return;
                 }
                 released = true;
             }
-            limit.onSample(nanoTime.getAsLong() - startedNanos, inflightAtStart, dropped);
+            limit.onSample(kind, nanoTime.getAsLong() - startedNanos, inflightAtStart, dropped);
             finished(request);
         }
 
@@ -168,6 +177,11 @@ public final class Admission {
 
     public int limit() {
         return limit.limit();
+    }
+
+    /** The latency the adaptive limit considers normal for this kind of request (nanoseconds), or -1 if none seen. */
+    public long baselineNanos(String kind) {
+        return limit.baselineNanos(kind);
     }
 
     public int inflight() {

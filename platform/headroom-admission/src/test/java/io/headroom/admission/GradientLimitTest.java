@@ -82,4 +82,79 @@ class GradientLimitTest {
         }
         assertThat(limit.limit()).isEqualTo(20);
     }
+
+    /** A mix: seven fast reads (1 ms at no load) to three slow writes (20 ms), saturated at the limit. */
+    static void saturateMix(GradientLimit limit, int capacity, int n, boolean byKind) {
+        for (int i = 0; i < n; i++) {
+            int inflight = limit.limit();
+            boolean slow = i % 10 >= 7;
+            long rtt = latency(inflight, capacity) / (slow ? 1 : 10) * (slow ? 2 : 1);
+            limit.onSample(byKind ? (slow ? "POST /v1/orders 2xx" : "GET /v1/products/{id} 2xx") : GradientLimit.ANY, rtt, inflight, false);
+        }
+    }
+
+    @Test
+    void aMixOfFastAndSlowRoutesGrowsTheLimitToCapacityWhenEachRouteIsItsOwnBaseline() {
+        GradientLimit byKind = GradientLimit.standard();
+        GradientLimit oneBaseline = GradientLimit.standard();
+        saturateMix(byKind, 60, 5_000, true);
+        saturateMix(oneBaseline, 60, 5_000, false);
+
+        assertThat(byKind.limit()).isBetween(60, 95);
+        assertThat(byKind.baselineNanos("GET /v1/products/{id} 2xx")).isEqualTo(BASE / 10);
+        assertThat(byKind.baselineNanos("POST /v1/orders 2xx")).isEqualTo(BASE * 2);
+        // The slow route measured against the fast one's baseline looks like queueing: the limit sinks to its floor.
+        assertThat(oneBaseline.limit()).isEqualTo(4);
+    }
+
+    @Test
+    void kindsBeyondTheBoundShareOneBaseline() {
+        GradientLimit limit = GradientLimit.standard();
+        for (int k = 0; k < GradientLimit.MAX_KINDS + 10; k++) {
+            limit.onSample("route-" + k, k < GradientLimit.MAX_KINDS ? BASE + k : BASE * 2, 1, false);
+        }
+
+        assertThat(limit.baselineNanos("route-0")).isEqualTo(BASE);
+        assertThat(limit.baselineNanos("route-" + (GradientLimit.MAX_KINDS - 1))).isEqualTo(BASE + GradientLimit.MAX_KINDS - 1);
+        assertThat(limit.baselineNanos("route-" + (GradientLimit.MAX_KINDS + 5))).isEqualTo(-1);
+        assertThat(limit.baselineNanos(GradientLimit.OTHER)).isEqualTo(BASE * 2);
+    }
+
+    /** Latency at no load varies: the fastest of ten requests takes 0.4x the typical, the slowest 1.6x. */
+    static final double[] JITTER = {1.0, 0.4, 1.1, 0.9, 1.6, 1.0, 0.8, 1.2, 1.0, 1.3};
+
+    @Test
+    void theYardstickIsTheTypicalLatencyAtLowLoadNotTheFastest() {
+        GradientLimit limit = GradientLimit.standard();
+        for (int i = 0; i < 2_000; i++) {
+            limit.onSample((long) (BASE * JITTER[i % JITTER.length]), 2, false);
+        }
+        // Measured against the fastest (0.4x), a typical request looks 2.5x slow and the limit would sink to 4.
+        assertThat(limit.baselineNanos()).isEqualTo(BASE);
+        assertThat(limit.limit()).isEqualTo(20);
+
+        for (int i = 0; i < 5_000; i++) {
+            int inflight = limit.limit();
+            limit.onSample((long) (latency(inflight, 60) * JITTER[i % JITTER.length]), inflight, false);
+        }
+        assertThat(limit.limit()).isBetween(60, 95);
+    }
+
+    @Test
+    void slowRequestsWithTheLimitLittleUsedLeaveItAloneAndSlowOnesAtTheLimitShrinkIt() {
+        GradientLimit limit = GradientLimit.standard();
+        for (int i = 0; i < 1_000; i++) {
+            limit.onSample(BASE, 2, false);
+        }
+        // Slow with 3 of 20 in flight: the cause is elsewhere (a shared CPU, a pause), and the limit is not binding.
+        for (int i = 0; i < 200; i++) {
+            limit.onSample(BASE * 3, 3, false);
+        }
+        assertThat(limit.limit()).isEqualTo(20);
+
+        for (int i = 0; i < 20; i++) {
+            limit.onSample(BASE * 3, limit.limit(), false);
+        }
+        assertThat(limit.limit()).isLessThan(10);
+    }
 }

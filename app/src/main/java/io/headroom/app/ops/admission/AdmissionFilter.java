@@ -26,6 +26,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
@@ -40,6 +41,8 @@ class AdmissionFilter extends OncePerRequestFilter implements Ordered {
 
     private record Route(String method, PathPattern pattern, Priority priority) {
     }
+
+    private static final java.util.Set<String> STANDARD_METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     private final Admission admission;
     private final AdmissionProperties properties;
@@ -117,8 +120,20 @@ class AdmissionFilter extends OncePerRequestFilter implements Ordered {
             chain.doFilter(request, response);
             dropped = response.getStatus() == HttpStatus.SERVICE_UNAVAILABLE.value();
         } finally {
-            permit.release(dropped);
+            permit.release(kind(request, response), dropped);
         }
+    }
+
+    /**
+     * The kind of request for the adaptive limit's latency baseline: method, route template and status class, e.g.
+     * {@code POST /v1/orders 2xx}. A checkout and a product read, or a checkout and its fast 422, are not compared
+     * with each other's no-load latency.
+     */
+    static String kind(HttpServletRequest request, HttpServletResponse response) {
+        Object route = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        // Any token is a method to Tomcat: the kinds are to stay few, so unusual ones count as one.
+        String method = STANDARD_METHODS.contains(request.getMethod()) ? request.getMethod() : "(other method)";
+        return method + " " + (route == null ? "(no route)" : route) + " " + response.getStatus() / 100 + "xx";
     }
 
     Priority classify(String method, String path) {
