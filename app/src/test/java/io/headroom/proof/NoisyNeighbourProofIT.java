@@ -26,11 +26,14 @@ class NoisyNeighbourProofIT {
                     Six tenants on the standard plan (50 requests/s each) send 150 requests/s between them, first alone, then \
                     beside a seventh tenant sending 500 requests/s, ten times its quota. The noisy tenant is refused with 429 \
                     beyond its quota, and the six keep their success rate (within 0.5 point: 15 of the phase's 3,000 requests) \
-                    and their p99 within 1.25x of their baseline. Both targets are not met reliably on this machine, so they \
-                    are reported without gating: turning 450 requests/s away costs CPU the six tenants' requests share (2 cores \
-                    for the app, PostgreSQL and the load generator), their latency rises, and in some runs the adaptive limit \
-                    then sheds some of them too (runs measured 99.97% and 99.17% served beside the noisy tenant, against 100% \
-                    alone). What gates: the noisy tenant is refused, and the six are not taken down (at least 97% served).""",
+                    and their p99 within 1.25x of their baseline. Both are reported without gating: turning 450 requests/s away \
+                    costs CPU the six tenants' requests share (2 cores for the app, PostgreSQL and the load generator), so their \
+                    p99 rises (1.9x-4.5x in runs here), and their success rate was 98.87% to 100% beside the noisy tenant in six \
+                    runs (within 0.5 point in three): what is lost is mostly one second after a stall of ~250 ms, when the \
+                    standing queue's CoDel rule sheds the requests that waited. Before the adaptive \
+                    limit judged each route by its own typical latency it sat at its minimum and shed the six (81%-95% served \
+                    here, 45.9% on the CI machine). What gates: the noisy tenant is refused, and the six are not taken down \
+                    (at least 97% served).""",
                     new ProofVerdict.Builder()
                             .check("the noisy tenant's requests refused with 429/503", "%.1f%%".formatted(noisyRefused * 100), "≥ 80% (it asks 10x its quota)",
                                     noisyRefused >= 0.8)

@@ -28,7 +28,8 @@ import java.util.function.LongSupplier;
  *   <li><b>Tenant quota</b>: a token bucket per tenant (Bucket4j), rate and burst by plan → 429.</li>
  *   <li><b>Concurrency limit</b> ({@link GradientLimit}): at most {@code limit} requests in flight, with a
  *       guaranteed share per class (70/20/10 by default); a class may borrow what the others leave idle.</li>
- *   <li><b>Tenant share</b>: a tenant may hold at most {@code tenantMaxShare} of the limit.</li>
+ *   <li><b>Tenant share</b>: a tenant may hold at most {@code tenantMaxShare} of the limit, and of each class's
+ *       queue (beyond it → 429): one tenant's burst cannot fill the queue and have the others' requests refused.</li>
  *   <li><b>Queueing</b>: a request that cannot start waits in its class's bounded queue, where tenants are served
  *       round robin (fair queuing). CoDel style: when a class's queue has not been empty for
  *       {@code codelInterval} (100 ms), new waiters may wait only {@code codelTarget} (5 ms) and are served newest
@@ -235,8 +236,15 @@ public final class Admission {
                 events.admitted(request.priority(), request.tenant(), 0);
                 return permit;
             }
-            if (queue.size >= settings.queueSizes().get(request.priority())) {
+            int queueSize = settings.queueSizes().get(request.priority());
+            if (queue.size >= queueSize) {
                 throw reject(request, Rejected.Reason.OVERLOADED, "the " + request.priority() + " queue is full", Duration.ofSeconds(1), null);
+            }
+            ArrayDeque<Waiter> own = queue.byTenant.get(request.tenant());
+            if (own != null && own.size() >= Math.max(1, (int) Math.ceil(queueSize * settings.tenantMaxShare()))) {
+                // A tenant's burst may fill its share of the queue, never all of it: the others' requests still wait.
+                throw reject(request, Rejected.Reason.TENANT_BUSY, "tenant " + request.tenant() + " already has its share of the "
+                        + request.priority() + " queue waiting", Duration.ofSeconds(1), quota);
             }
             Instant now = clock.instant();
             boolean standing = queue.nonEmptySince != null && !now.isBefore(queue.nonEmptySince.plus(settings.codelInterval()));

@@ -166,6 +166,31 @@ class AdmissionTest {
     }
 
     @Test
+    void aTenantsBurstFillsOnlyItsShareOfTheQueueAndTheOthersStillWait() throws Exception {
+        Admission a = admission(settings().withTenantMaxShare(0.5));
+        List<Admission.Permit> held = new ArrayList<>();
+        for (String t : List.of("a", "a", "b", "b")) {
+            held.add(a.acquire(req(Priority.DEFAULT, t)));
+        }
+        // The DEFAULT queue holds 50; half of it (25) is the noisy tenant's at most.
+        List<CompletableFuture<Admission.Permit>> noisy = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            noisy.add(async(a, req(Priority.DEFAULT, "noisy")));
+        }
+        awaitQueued(a, Priority.DEFAULT, 25);
+
+        assertThatThrownBy(() -> a.acquire(req(Priority.DEFAULT, "noisy"))).isInstanceOf(Rejected.class).satisfies(e -> {
+            assertThat(((Rejected) e).reason()).isEqualTo(Rejected.Reason.TENANT_BUSY);
+            assertThat(((Rejected) e).tenantLimited()).as("429, the tenant's own limit").isTrue();
+        });
+        CompletableFuture<Admission.Permit> quiet = async(a, req(Priority.DEFAULT, "quiet"));
+        awaitQueued(a, Priority.DEFAULT, 26);
+        held.get(0).close();
+        held.get(2).close();
+        assertThat(quiet.get(5, TimeUnit.SECONDS)).as("served in turn, not refused").isNotNull();
+    }
+
+    @Test
     void aStandingQueueLetsNewWaitersWaitOnlyTheCodelTargetAndServesNewestFirst() throws Exception {
         Admission a = admission(settings().withMaxWait(Duration.ofSeconds(5)));
         List<Admission.Permit> held = new ArrayList<>();
