@@ -2,6 +2,7 @@ package io.headroom.lab.load;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -18,18 +19,12 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeadersFactory;
-import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -42,8 +37,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -52,13 +49,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Sends the generator's requests: Netty's HTTP/1.1 codec on at most {@code connections} persistent connections
- * per target, one request at a time on each (no pipelining); requests beyond them wait in a queue of at most
- * {@code queued}, their wait counted in their latency. Bodies of answers are discarded as they arrive.
+ * Sends the generator's requests over HTTP/1.1 (written directly, answers read by Netty's decoder) on at most
+ * {@code connections} persistent connections per target, one request at a time on each (no pipelining); requests
+ * beyond them wait in a queue of at most {@code queued}, their wait counted in their latency. Bodies of answers are discarded as they arrive.
  * <p>
  * A request is handed over ahead of its intended start ({@link #send(LabRequest, long, Ended)}) and the event loop
- * that will carry it starts it at that instant on its own timer: the caller wakes once per batch instead of once
- * per request, and no request crosses threads on its way to the wire. Each event loop is a <em>lane</em> with its
+ * that will carry it starts it at that instant, or at most {@link #START_GRID_NANOS} after it, on its own timer: the
+ * caller wakes once per batch instead of once per request, and no request crosses threads on its way to the wire. Each event loop is a <em>lane</em> with its
  * own share of the connections; requests are dealt to the lanes in turn, and everything about a request — its
  * start, its connection, its deadline, its answer — happens on its lane's thread, so the pools need no locks.
  * <p>
@@ -78,10 +75,18 @@ public final class Transport implements AutoCloseable {
         void ended(Outcome outcome, long startedNanos);
     }
 
+    /**
+     * Requests start on this grid: at the first tick at or after their intended start. Each lane then wakes once
+     * per tick with work instead of once per request, and the target gets them in small bursts it also handles more
+     * cheaply. The wait, at most one tick, counts in the request's latency like any other. Measured at 10,000
+     * requests/s against a trivial endpoint (bench/README.md): the generator's CPU per request fell by about a
+     * quarter against starting each request at its own instant.
+     */
+    static final long START_GRID_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     private static final AttributeKey<Exchange> EXCHANGE = AttributeKey.valueOf("headroom.lab.exchange");
 
-    /** Validation is the workload's business: the client sends the headers it is given as they are. */
-    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final byte[] HTTP_1_1 = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final EventLoopGroup group;
     private final Lane[] lanes;
@@ -107,7 +112,7 @@ public final class Transport implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpClientCodec(), new AnswerHandler());
+                        ch.pipeline().addLast(new AnswerDecoder(), new AnswerHandler());
                     }
                 });
         this.lanes = new Lane[laneCount];
@@ -149,15 +154,12 @@ public final class Transport implements AutoCloseable {
      * first request on a cold JVM without it).
      */
     private void warmUp() {
-        EmbeddedChannel ch = new EmbeddedChannel(new HttpClientCodec());
+        EmbeddedChannel ch = new EmbeddedChannel(new AnswerDecoder());
+        byte[] hostLine = hostLine("127.0.0.1", 1);
         for (int i = 0; i < 100; i++) {
-            ch.writeOutbound(new Exchange(new LabRequest("POST", URI.create("http://127.0.0.1:1/warm-up?x=1"),
-                    Map.of("Content-Type", "application/json"), "{}", 1000), 0, (o, s) -> {
-            }).encode("127.0.0.1:1"));
-            ByteBuf wire;
-            while ((wire = ch.readOutbound()) != null) {
-                wire.release();
-            }
+            new Exchange(new LabRequest("POST", URI.create("http://127.0.0.1:1/warm-up?x=1"), Map.of("Content-Type", "application/json"), "{}", 1000), 0,
+                    (o, s) -> {
+                    }).encode(ch.alloc(), hostLine).release();
             ch.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", StandardCharsets.US_ASCII));
             Object in;
             while ((in = ch.readInbound()) != null) {
@@ -210,20 +212,50 @@ public final class Transport implements AutoCloseable {
             return true;
         }
 
-        FullHttpRequest encode(String hostHeader) {
-            ByteBuf body = request.body() == null ? Unpooled.EMPTY_BUFFER
-                    : Unpooled.wrappedBuffer(request.body().getBytes(StandardCharsets.UTF_8));
+        /**
+         * The request as bytes on the wire: request line, {@code Host} (unless the request names its own), the
+         * request's headers as given (validating them is the workload's business), {@code Content-Length} with a
+         * body. Written directly rather than through Netty's encoder, which builds a header map per request only to
+         * write it out again (its header objects were about a fifth of the generator's allocation).
+         */
+        ByteBuf encode(ByteBufAllocator alloc, byte[] hostLine) {
             URI uri = request.uri();
-            String target = uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            String path = uri.getRawPath();
+            byte[] body = request.body() == null ? null : request.body().getBytes(StandardCharsets.UTF_8);
+            ByteBuf out = alloc.buffer(256 + (body == null ? 0 : body.length));
+            out.writeCharSequence(request.method(), StandardCharsets.US_ASCII);
+            out.writeByte(' ');
+            out.writeCharSequence(path == null || path.isEmpty() ? "/" : path, StandardCharsets.UTF_8);
             if (uri.getRawQuery() != null) {
-                target += "?" + uri.getRawQuery();
+                out.writeByte('?');
+                out.writeCharSequence(uri.getRawQuery(), StandardCharsets.UTF_8);
             }
-            FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()), target, body,
-                    HEADERS.newHeaders(), EmptyHttpHeaders.INSTANCE);
-            out.headers().set(HttpHeaderNames.HOST, hostHeader);
-            request.headers().forEach(out.headers()::set);
-            if (request.body() != null) {
-                out.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            out.writeBytes(HTTP_1_1);
+            boolean ownHost = false;
+            for (String name : request.headers().keySet()) {
+                ownHost |= name.equalsIgnoreCase("Host");
+            }
+            if (!ownHost) {
+                out.writeBytes(hostLine);
+            }
+            request.headers().forEach((name, value) -> {
+                if (body != null && name.equalsIgnoreCase("Content-Length")) {
+                    return; // the body's own length is written below
+                }
+                out.writeCharSequence(name, StandardCharsets.UTF_8);
+                out.writeByte(':');
+                out.writeByte(' ');
+                out.writeCharSequence(value, StandardCharsets.UTF_8);
+                out.writeByte('\r');
+                out.writeByte('\n');
+            });
+            if (body != null) {
+                out.writeCharSequence("Content-Length: " + body.length + "\r\n", StandardCharsets.US_ASCII);
+            }
+            out.writeByte('\r');
+            out.writeByte('\n');
+            if (body != null) {
+                out.writeBytes(body);
             }
             return out;
         }
@@ -241,6 +273,14 @@ public final class Transport implements AutoCloseable {
         final Queue<Exchange> handedOver = new ConcurrentLinkedQueue<>();
         final AtomicBoolean drainScheduled = new AtomicBoolean();
         final Runnable drain = this::drain;
+        /** Handed-over requests not started yet, earliest instant first. */
+        final PriorityQueue<Exchange> due = new PriorityQueue<>(Comparator.comparingLong(x -> x.atNanos));
+        final Runnable startDueTask = () -> {
+            startTimer = null;
+            startDue();
+        };
+        ScheduledFuture<?> startTimer;
+        long startTimerAt;
 
         Lane(EventLoop loop, Bootstrap template, int connections, int queued) {
             this.loop = loop;
@@ -260,12 +300,30 @@ public final class Transport implements AutoCloseable {
             drainScheduled.set(false);
             Exchange x;
             while ((x = handedOver.poll()) != null) {
-                long wait = x.atNanos - System.nanoTime();
-                if (wait <= 0) {
-                    start(x);
-                } else {
-                    Exchange later = x;
-                    loop.schedule(() -> start(later), wait, TimeUnit.NANOSECONDS);
+                due.add(x);
+            }
+            startDue();
+        }
+
+        /**
+         * Starts every request whose instant has come, and sets the one timer for the next: at its instant rounded
+         * up to the lane's grid ({@link #START_GRID_NANOS}), so that requests close together start in one wake-up.
+         */
+        private void startDue() {
+            long now = System.nanoTime();
+            Exchange x;
+            while ((x = due.peek()) != null && x.atNanos <= now) {
+                due.poll();
+                start(x);
+            }
+            if (x != null) {
+                long at = Math.ceilDiv(x.atNanos, START_GRID_NANOS) * START_GRID_NANOS;
+                if (startTimer == null || at < startTimerAt) {
+                    if (startTimer != null) {
+                        startTimer.cancel(false);
+                    }
+                    startTimerAt = at;
+                    startTimer = loop.schedule(startDueTask, at - now, TimeUnit.NANOSECONDS);
                 }
             }
         }
@@ -299,7 +357,7 @@ public final class Transport implements AutoCloseable {
         final Lane lane;
         final String host;
         final int port;
-        final String hostHeader;
+        final byte[] hostLine;
         final ArrayDeque<Channel> idle = new ArrayDeque<>();
         /** Requests waiting for a connection, oldest first; those that timed out are skipped when met. */
         final ArrayDeque<Exchange> queue = new ArrayDeque<>();
@@ -311,7 +369,7 @@ public final class Transport implements AutoCloseable {
             this.lane = lane;
             this.host = host;
             this.port = port;
-            this.hostHeader = host + ":" + port;
+            this.hostLine = hostLine(host, port);
         }
 
         void submit(Exchange x) {
@@ -357,7 +415,7 @@ public final class Transport implements AutoCloseable {
             }
             ch.attr(EXCHANGE).set(x);
             x.channel = ch;
-            ch.writeAndFlush(x.encode(hostHeader)).addListener((ChannelFutureListener) f -> {
+            ch.writeAndFlush(x.encode(ch.alloc(), hostLine)).addListener((ChannelFutureListener) f -> {
                 if (!f.isSuccess()) {
                     f.channel().close(); // closed() ends the request as IO_ERROR
                 }
@@ -403,6 +461,34 @@ public final class Transport implements AutoCloseable {
             } else {
                 open--;
             }
+        }
+    }
+
+    private static byte[] hostLine(String host, int port) {
+        return ("Host: " + host + ":" + port + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Netty's HTTP/1.1 response decoder, headers not validated (the answer's status and framing are all the lab
+     * reads), told that the answer to a HEAD request has no body even when it names a length.
+     */
+    private static final class AnswerDecoder extends HttpResponseDecoder {
+        /** The request on this connection while its answer is read. */
+        private Exchange current;
+
+        AnswerDecoder() {
+            super(new HttpDecoderConfig().setValidateHeaders(false));
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            current = ctx.channel().attr(EXCHANGE).get();
+            super.channelRead(ctx, msg);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            return current != null && "HEAD".equalsIgnoreCase(current.request.method()) || super.isContentAlwaysEmpty(msg);
         }
     }
 

@@ -217,6 +217,52 @@ class TransportTest {
         }
     }
 
+    @Test
+    void requestsHandedOverAheadNeverStartBeforeTheirInstant() throws Exception {
+        int port = startServer();
+        try (Transport t = new Transport(4, 1000)) {
+            long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            List<CompletableFuture<long[]>> ended = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                long at = base + i * 137_000L; // not on the start grid: each has to wait for the next tick
+                CompletableFuture<long[]> f = new CompletableFuture<>();
+                ended.add(f);
+                t.send(get("http://127.0.0.1:" + port + "/r" + i, 10_000), at,
+                        (outcome, started) -> f.complete(new long[] {at, started, outcome == Outcome.OK ? 1 : 0}));
+            }
+            for (CompletableFuture<long[]> f : ended) {
+                long[] r = f.get(20, TimeUnit.SECONDS);
+                assertThat(r[2]).as("answered").isEqualTo(1);
+                assertThat(r[1]).as("started at or after its instant").isGreaterThanOrEqualTo(r[0]);
+            }
+        }
+        assertThat(seen).hasSize(200);
+    }
+
+    @Test
+    void theAnswerToAHeadRequestHasNoBodyEvenWithALengthAndTheNextAnswerIsReadWhole() throws Exception {
+        try (ServerSocket raw = new ServerSocket(0)) {
+            Thread.ofVirtual().start(() -> {
+                try (Socket s = raw.accept()) {
+                    readHead(s.getInputStream());
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    readHead(s.getInputStream());
+                    s.getOutputStream().write("HTTP/1.1 404 Not Found\r\nContent-Length: 5\r\n\r\nnope!".getBytes(StandardCharsets.US_ASCII));
+                    s.getInputStream().read(); // until the client closes
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (Transport t = new Transport(1, 10)) {
+                String url = "http://127.0.0.1:" + raw.getLocalPort() + "/";
+                LabRequest head = new LabRequest("HEAD", URI.create(url), Map.of(), null, 5000);
+                assertThat(sendAll(t, List.of(head))).containsExactly(Outcome.OK);
+                assertThat(sendAll(t, List.of(get(url, 5000)))).as("the same connection: the HEAD answer took no body")
+                        .containsExactly(Outcome.CLIENT_ERROR);
+            }
+        }
+    }
+
     private static void readHead(InputStream in) throws IOException {
         int matched = 0;
         byte[] end = "\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
