@@ -41,7 +41,9 @@ class PoisonJobsProofIT {
             long deadCharges = system.count("SELECT count(*) FROM jobs.dead_job WHERE kind = 'payments.charge'");
             long healthyNotPaid = system.count("SELECT count(*) FROM orders.orders WHERE card_last4 <> '0005' AND status <> 'PAID'");
             long poisonCalls = system.ledger().at("/payments/poisoned").asLong();
-            double share = poisonOrders / (double) system.count("SELECT count(*) FROM orders.orders WHERE updated_at >= '%s'".formatted(
+            // Orders accepted in the poisoned phase (each made one payment job): counted by when they were created, not
+            // last updated, so that healthy orders from the clean phase paid late do not dilute the share.
+            double share = poisonOrders / (double) system.count("SELECT count(*) FROM orders.orders WHERE created_at >= '%s'".formatted(
                     Instant.parse(run.startedAt()).plusMillis(Math.round(run.phases().getLast().start() * 1000))));
 
             ProofVerdict verdict = system.verdict(6, "Poison jobs", """
