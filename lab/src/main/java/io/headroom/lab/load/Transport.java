@@ -51,12 +51,13 @@ import java.util.function.Consumer;
 /**
  * Sends the generator's requests over HTTP/1.1 (written directly, answers read by Netty's decoder) on at most
  * {@code connections} persistent connections per target, one request at a time on each (no pipelining); requests
- * beyond them wait in a queue of at most {@code queued}, their wait counted in their latency. Bodies of answers are discarded as they arrive.
+ * beyond them wait in a queue of at most {@code queued}, their wait counted in their latency. Bodies of answers
+ * are discarded as they arrive.
  * <p>
  * A request is handed over ahead of its intended start ({@link #send(LabRequest, long, Ended)}) and the event loop
  * that will carry it starts it at that instant, or at most {@link #START_GRID_NANOS} after it, on its own timer: the
- * caller wakes once per batch instead of once per request, and no request crosses threads on its way to the wire. Each event loop is a <em>lane</em> with its
- * own share of the connections; requests are dealt to the lanes in turn, and everything about a request — its
+ * caller wakes once per batch instead of once per request, and no request crosses threads on its way to the
+ * wire. Each event loop is a <em>lane</em> with its own share of the connections; requests are dealt to the lanes in turn, and everything about a request — its
  * start, its connection, its deadline, its answer — happens on its lane's thread, so the pools need no locks.
  * <p>
  * A request's deadline counts from its intended start: when it passes, the request ends as {@link Outcome#TIMEOUT}
