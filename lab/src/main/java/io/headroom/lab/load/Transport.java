@@ -233,23 +233,21 @@ public final class Transport implements AutoCloseable {
             }
             out.writeBytes(HTTP_1_1);
             boolean ownHost = false;
-            for (String name : request.headers().keySet()) {
-                ownHost |= name.equalsIgnoreCase("Host");
+            for (Map.Entry<String, String> h : request.headers().entrySet()) {
+                if (body != null && h.getKey().equalsIgnoreCase("Content-Length")) {
+                    continue; // the body's own length is written below
+                }
+                ownHost |= h.getKey().equalsIgnoreCase("Host");
+                out.writeCharSequence(h.getKey(), StandardCharsets.UTF_8);
+                out.writeByte(':');
+                out.writeByte(' ');
+                out.writeCharSequence(h.getValue(), StandardCharsets.UTF_8);
+                out.writeByte('\r');
+                out.writeByte('\n');
             }
             if (!ownHost) {
                 out.writeBytes(hostLine);
             }
-            request.headers().forEach((name, value) -> {
-                if (body != null && name.equalsIgnoreCase("Content-Length")) {
-                    return; // the body's own length is written below
-                }
-                out.writeCharSequence(name, StandardCharsets.UTF_8);
-                out.writeByte(':');
-                out.writeByte(' ');
-                out.writeCharSequence(value, StandardCharsets.UTF_8);
-                out.writeByte('\r');
-                out.writeByte('\n');
-            });
             if (body != null) {
                 out.writeCharSequence("Content-Length: " + body.length + "\r\n", StandardCharsets.US_ASCII);
             }
