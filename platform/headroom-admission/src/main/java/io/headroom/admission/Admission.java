@@ -78,6 +78,7 @@ public final class Admission {
         private final Request request;
         private final long startedNanos;
         private final int inflightAtStart;
+        private final long cutsAtStart;
         private final Quota quota;
         private boolean released;
 
@@ -85,6 +86,7 @@ public final class Admission {
             this.request = request;
             this.startedNanos = nanoTime.getAsLong();
             this.inflightAtStart = inflightAtStart;
+            this.cutsAtStart = limit.cuts();
             this.quota = quota;
         }
 
@@ -110,7 +112,7 @@ public final class Admission {
                 }
                 released = true;
             }
-            limit.onSample(kind, nanoTime.getAsLong() - startedNanos, inflightAtStart, dropped);
+            limit.onSample(kind, nanoTime.getAsLong() - startedNanos, inflightAtStart, dropped, cutsAtStart);
             finished(request);
         }
 

@@ -30,6 +30,17 @@ import java.util.Map;
  *       typical latency at no load was 2-3x its minimum (measured in the noisy-neighbour proof: ratio 2-3 with
  *       nothing else in flight), so a tolerance of 1.5 over the minimum held the limit at its floor (4) with the
  *       CPU at 65%, and bursts were shed. A geometric mean keeps one 30 ms pause from counting as ten slow requests.</li>
+ *   <li><b>One cut per round trip</b> (as TCP lowers its window once per window of data, not once per lost
+ *       segment: RFC 6582): a request that started before the limit was last lowered cannot lower it again. Its
+ *       latency shows the state the cut already answered. Cutting on every slow sample compounded: one 300 ms stall
+ *       of a shared machine finished 30-odd requests slow at once, and 0.9^30 took the limit from 35 to its floor
+ *       of 4, where it stayed (the noisy-neighbour proof then shed the six well-behaved tenants' bursts at 150/s
+ *       with the CPU at 60%). Under lasting overload the cuts go on, one per round trip.</li>
+ *   <li><b>No ratchet</b>: cuts come from stalls, when many requests are in flight; growth needs the limit in use
+ *       with healthy latency, which a moderate load never shows. Each stall therefore took a little that nothing gave
+ *       back, and over 20 s at 150/s the limit sank from 20 to its floor. So while the limit is little used and
+ *       latency is within tolerance, a limit below its initial value creeps back to it, by 0.2 (the smoothing) a
+ *       sample. Growth past the initial value still needs the limit in use.</li>
  * </ul>
  *
  * <p>Fed samples, it reads no clock: deterministic in tests. Thread-safe.
@@ -100,6 +111,7 @@ public final class GradientLimit {
         return sorted[count / 2];
     }
 
+    private final int initial;
     private final int min;
     private final int max;
     private final double tolerance;
@@ -108,6 +120,8 @@ public final class GradientLimit {
     private final int windows;
     private final Map<String, Baseline> baselines = new HashMap<>();
     private double limit;
+    /** How many times the limit was lowered; a request's permit notes it at start, see {@link #cuts()}. */
+    private long cuts;
     /** Recent latency as a multiple of its kind's baseline, in logs: an exponential average over about ten samples. */
     private double recentLogRatio = Double.NaN;
 
@@ -116,6 +130,7 @@ public final class GradientLimit {
             throw new IllegalArgumentException("need 1 <= min <= initial <= max, got " + min + ", " + initial + ", " + max);
         }
         this.limit = initial;
+        this.initial = initial;
         this.min = min;
         this.max = max;
         this.tolerance = tolerance;
@@ -131,6 +146,14 @@ public final class GradientLimit {
 
     public synchronized int limit() {
         return (int) limit;
+    }
+
+    /**
+     * How many times the limit has been lowered so far. A caller notes it when a request starts and hands it back with
+     * the request's sample: a request that started before the latest cut does not cut again.
+     */
+    public synchronized long cuts() {
+        return cuts;
     }
 
     /** The latency the limiter considers normal for samples without a kind, or -1 before the first. */
@@ -150,15 +173,25 @@ public final class GradientLimit {
     }
 
     /**
-     * One request finished.
-     *
-     * @param kind     what sort of request it was (its route and status class): its latency is compared with its
-     *                 own kind's baseline
-     * @param rttNanos how long it held its permit
-     * @param inflight requests in flight when it started
-     * @param dropped  whether it failed for lack of capacity (a timeout): a signal to back off
+     * One request finished, started after every cut so far: the same as
+     * {@link #onSample(String, long, int, boolean, long)} with {@link #cuts()} as {@code cutsAtStart}.
      */
     public synchronized void onSample(String kind, long rttNanos, int inflight, boolean dropped) {
+        onSample(kind, rttNanos, inflight, dropped, cuts);
+    }
+
+    /**
+     * One request finished.
+     *
+     * @param kind        what sort of request it was (its route and status class): its latency is compared with its
+     *                    own kind's baseline
+     * @param rttNanos    how long it held its permit
+     * @param inflight    requests in flight when it started
+     * @param dropped     whether it failed for lack of capacity (a timeout): a signal to back off
+     * @param cutsAtStart {@link #cuts()} when it started: if the limit was lowered since, this sample lowers it no
+     *                    further (its latency and baseline still count)
+     */
+    public synchronized void onSample(String kind, long rttNanos, int inflight, boolean dropped, long cutsAtStart) {
         if (rttNanos <= 0) {
             return;
         }
@@ -178,13 +211,26 @@ public final class GradientLimit {
             recentLogRatio = Double.isNaN(recentLogRatio) ? logRatio : recentLogRatio + (logRatio - recentLogRatio) * (2.0 / 11);
             double gradient = Math.max(0.5, Math.min(1.0, tolerance / Math.exp(recentLogRatio)));
             if (inflight < limit / 2) {
-                next = limit; // the limit is not what holds requests back: slow or fast, it is not the limit's doing
-            } else if (gradient < 1.0) {
+                // The limit is not what holds requests back: slow or fast, it is not the limit's doing. Healthy, a
+                // limit that a past stall cut below its initial value creeps back to it (and no further).
+                if (gradient == 1.0 && limit < initial) {
+                    limit = Math.min(initial, limit + smoothing);
+                }
+                return;
+            }
+            if (gradient < 1.0) {
                 next = limit * gradient;
             } else {
                 next = limit + Math.sqrt(limit);
             }
         }
-        limit = Math.max(min, Math.min(max, limit * (1 - smoothing) + next * smoothing));
+        double updated = Math.max(min, Math.min(max, limit * (1 - smoothing) + next * smoothing));
+        if (updated < limit) {
+            if (cutsAtStart < cuts) {
+                return; // the limit was lowered while this request ran: that cut already answered its latency
+            }
+            cuts++;
+        }
+        limit = updated;
     }
 }

@@ -157,4 +157,81 @@ class GradientLimitTest {
         }
         assertThat(limit.limit()).isLessThan(10);
     }
+
+    @Test
+    void requestsThatStartedBeforeACutDoNotCutAgainSoOneStallIsOneCut() {
+        GradientLimit limit = GradientLimit.standard();
+        saturate(limit, 60, 3_000);
+        int before = limit.limit();
+        // A stall: every request in flight finishes five times slower, all of them started before any cut.
+        long cutsAtStart = limit.cuts();
+        for (int i = 0; i < before; i++) {
+            limit.onSample(GradientLimit.ANY, BASE * 5, before, false, cutsAtStart);
+        }
+        assertThat(limit.cuts()).isEqualTo(cutsAtStart + 1);
+        assertThat(limit.limit()).isGreaterThanOrEqualTo((int) (before * 0.85));
+
+        // Still slow, round trip after round trip: each round's requests started after the last cut and cut again.
+        for (int round = 0; round < 10; round++) {
+            long cuts = limit.cuts();
+            int inflight = limit.limit();
+            for (int i = 0; i < inflight; i++) {
+                limit.onSample(GradientLimit.ANY, BASE * 5, inflight, false, cuts);
+            }
+        }
+        assertThat(limit.limit()).isLessThan(before / 2);
+    }
+
+    @Test
+    void withoutTheStartOfEachSampleEverySlowSampleCuts() {
+        GradientLimit limit = GradientLimit.standard();
+        saturate(limit, 60, 3_000);
+        int before = limit.limit();
+        // The same stall fed as if each request had started after the previous cut: the cuts compound.
+        for (int i = 0; i < before; i++) {
+            limit.onSample(BASE * 5, before, false);
+        }
+        assertThat(limit.limit()).isLessThan(before / 2);
+    }
+
+    @Test
+    void aLimitCutByAStallCreepsBackToItsInitialValueWhileLittleUsedAndHealthyButNoFurther() {
+        GradientLimit limit = GradientLimit.standard();
+        for (int i = 0; i < 1_000; i++) {
+            limit.onSample(BASE, 2, false);
+        }
+        // Stalls: slow requests with the limit in use, one round trip after another.
+        for (int round = 0; round < 10; round++) {
+            limit.onSample(BASE * 5, limit.limit(), false);
+        }
+        int cut = limit.limit();
+        assertThat(cut).isLessThan(12);
+
+        // A moderate, healthy load after: 2 in flight, at the baseline's latency.
+        for (int i = 0; i < 100; i++) {
+            limit.onSample(BASE, 2, false);
+        }
+        assertThat(limit.limit()).isEqualTo(20);
+        for (int i = 0; i < 1_000; i++) {
+            limit.onSample(BASE, 2, false);
+        }
+        assertThat(limit.limit()).isEqualTo(20);
+    }
+
+    @Test
+    void aCutLimitStaysCutWhileLatencyIsAboveTolerance() {
+        GradientLimit limit = GradientLimit.standard();
+        for (int i = 0; i < 1_000; i++) {
+            limit.onSample(BASE, 2, false);
+        }
+        for (int round = 0; round < 10; round++) {
+            limit.onSample(BASE * 5, limit.limit(), false);
+        }
+        int cut = limit.limit();
+        // Little in flight but still slow (a slower machine, a shared CPU): not a reason to raise the limit again.
+        for (int i = 0; i < 1_000; i++) {
+            limit.onSample(BASE * 2, 1, false);
+        }
+        assertThat(limit.limit()).isEqualTo(cut);
+    }
 }
