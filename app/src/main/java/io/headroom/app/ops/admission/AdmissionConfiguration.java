@@ -35,7 +35,7 @@ class AdmissionConfiguration {
         Map<String, Admission.Plan> plans = p.getPlans().entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> new Admission.Plan(e.getValue().perSecond(), e.getValue().burst())));
         Admission.Settings settings = new Admission.Settings(p.getShares(), p.getQueueSizes(), p.getMaxWait(),
-                java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(5), p.getTenantMaxShare(), plans);
+                p.getCodelInterval(), java.time.Duration.ofMillis(5), p.getTenantMaxShare(), plans);
         GradientLimit limit = new GradientLimit(p.getInitialLimit(), p.getMinLimit(), p.getMaxLimit(), 1.5, 0.2, 100, 10);
         Map<Priority, Timer> waits = new EnumMap<>(Priority.class);
         for (Priority c : Priority.values()) {

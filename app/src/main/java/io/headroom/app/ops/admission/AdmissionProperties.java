@@ -32,6 +32,13 @@ public class AdmissionProperties {
     private Map<Priority, Double> shares = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 0.7, Priority.DEFAULT, 0.2, Priority.SHEDDABLE, 0.1));
     private Map<Priority, Integer> queueSizes = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 100, Priority.DEFAULT, 50, Priority.SHEDDABLE, 20));
     private Duration maxWait = Duration.ofMillis(200);
+    /**
+     * How long a class's queue may stand (never empty) before new waiters get only 5 ms, served newest first (CoDel).
+     * 500 ms, not CoDel's usual 100 ms: this shared machine stalls for 300-500 ms now and then, and with 100 ms the
+     * queue that built in a stall was shed after it (the noisy-neighbour proof lost up to 2.6% of the six quiet
+     * tenants' requests that way; with 500 ms, 0-0.3% in three runs). Sustained overload still trips it.
+     */
+    private Duration codelInterval = Duration.ofMillis(500);
     private double tenantMaxShare = 0.5;
     /** How many tenants get their own label in the admission metrics: the busiest of the last window; the rest are "other". */
     private int metricTenants = 20;
@@ -63,6 +70,8 @@ public class AdmissionProperties {
     public Map<Priority, Integer> getQueueSizes() { return queueSizes; }
     public void setQueueSizes(Map<Priority, Integer> value) { this.queueSizes = value; }
     public Duration getMaxWait() { return maxWait; }
+    public Duration getCodelInterval() { return codelInterval; }
+    public void setCodelInterval(Duration value) { this.codelInterval = value; }
     public void setMaxWait(Duration value) { this.maxWait = value; }
     public int getMetricTenants() { return metricTenants; }
     public void setMetricTenants(int value) { this.metricTenants = value; }
