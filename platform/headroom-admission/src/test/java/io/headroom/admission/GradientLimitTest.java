@@ -194,16 +194,21 @@ class GradientLimitTest {
         assertThat(limit.limit()).isLessThan(before / 2);
     }
 
-    @Test
-    void aLimitCutByAStallCreepsBackToItsInitialValueWhileLittleUsedAndHealthyButNoFurther() {
+    /** A limit at its initial 20 with a 10 ms baseline, then stalls: slow requests with the limit in use, ten round trips. */
+    private static GradientLimit cutByStalls() {
         GradientLimit limit = GradientLimit.standard();
         for (int i = 0; i < 1_000; i++) {
             limit.onSample(BASE, 2, false);
         }
-        // Stalls: slow requests with the limit in use, one round trip after another.
         for (int round = 0; round < 10; round++) {
             limit.onSample(BASE * 5, limit.limit(), false);
         }
+        return limit;
+    }
+
+    @Test
+    void aLimitCutByAStallCreepsBackToItsInitialValueWhileLittleUsedAndHealthyButNoFurther() {
+        GradientLimit limit = cutByStalls();
         int cut = limit.limit();
         assertThat(cut).isLessThan(12);
 
@@ -220,13 +225,7 @@ class GradientLimitTest {
 
     @Test
     void aCutLimitStaysCutWhileLatencyIsAboveTolerance() {
-        GradientLimit limit = GradientLimit.standard();
-        for (int i = 0; i < 1_000; i++) {
-            limit.onSample(BASE, 2, false);
-        }
-        for (int round = 0; round < 10; round++) {
-            limit.onSample(BASE * 5, limit.limit(), false);
-        }
+        GradientLimit limit = cutByStalls();
         int cut = limit.limit();
         // Little in flight but still slow (a slower machine, a shared CPU): not a reason to raise the limit again.
         // (500 samples: the baseline adopts a lasting slowdown at most 5% a window, 1.05^5 = 1.28x < 2x / 1.5.)
