@@ -42,4 +42,34 @@ class StructuredLogTest extends CommerceTestSupport {
         assertThat(line.path("duration_ms").asString()).matches("[0-9]+");
         assertThat(line.path("message").asString()).contains("GET /v1/products/{id} -> 404");
     }
+
+    @Test
+    void requestsTurnedAwayAreLoggedAtMostTenASecondEachLineCountingThoseLeftOut(CapturedOutput output) throws Exception {
+        Response created = call("POST", "/admin/tenants", OPERATOR_KEY, "{\"name\":\"Flooding Shop\",\"plan\":\"free\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String tenantId = created.json().get("id").asString();
+        String key = created.json().get("apiKey").asString();
+
+        // The free plan: a burst of 10, then 5 a second. Of 60 requests in about two seconds, at least 40 are turned away.
+        long start = System.nanoTime();
+        int refused = 0;
+        for (int i = 0; i < 60; i++) {
+            if (call("GET", "/v1/products/424242", key, null).status() == 429) {
+                refused++;
+            }
+        }
+        long seconds = Math.max(1, (long) Math.ceil((System.nanoTime() - start) / 1e9)) + 1;
+        assertThat(refused).isGreaterThanOrEqualTo(40);
+
+        Thread.sleep(500);
+        List<JsonNode> lines = output.getOut().lines().filter(l -> l.startsWith("{") && l.contains("\"headroom.access\""))
+                .map(l -> JSON.readTree(l)).filter(n -> tenantId.equals(n.path("tenant").asString()) && "429".equals(n.path("status").asString()))
+                .toList();
+        assertThat(lines).as("at most 10 lines a second for %d refusals over up to %d seconds", refused, seconds)
+                .isNotEmpty().hasSizeLessThanOrEqualTo((int) (10 * seconds)).hasSizeLessThan(refused);
+        assertThat(lines).allSatisfy(l -> assertThat(l.path("rejected").asString()).isEqualTo("TENANT_QUOTA"));
+        long leftOut = lines.stream().mapToLong(l -> Long.parseLong(l.path("rejected_not_logged").asString())).sum();
+        assertThat(leftOut + lines.size()).as("lines written plus those they say were left out, at most the refusals")
+                .isLessThanOrEqualTo(refused);
+    }
 }

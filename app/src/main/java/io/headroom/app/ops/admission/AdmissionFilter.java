@@ -104,6 +104,7 @@ class AdmissionFilter extends OncePerRequestFilter implements Ordered {
             permit = admission.acquire(new Admission.Request(priority, tenantId, plan, deadline));
         } catch (Rejected r) {
             span.tag("rejected", r.reason().name());
+            request.setAttribute(RequestClassTags.REJECTED, r.reason().name());
             reject(response, r);
             return;
         } catch (InterruptedException e) {

@@ -15,6 +15,8 @@ public class RequestClassTags extends DefaultServerRequestObservationConvention 
 
     /** The request attribute holding the admission class (a {@code Priority} name). */
     public static final String ATTRIBUTE = "headroom.admission.class";
+    /** The request attribute set when admission turned the request away: the reason (a {@code Rejected.Reason} name). */
+    public static final String REJECTED = "headroom.admission.rejected";
 
     @Override
     public KeyValues getLowCardinalityKeyValues(ServerRequestObservationContext context) {

@@ -5,12 +5,14 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import io.headroom.app.ops.admission.RequestClassTags;
 import io.headroom.app.ops.dashboard.LatencyWindow;
 import io.headroom.app.ops.slo.Slos;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -20,7 +22,9 @@ import org.springframework.web.servlet.HandlerMapping;
  * One structured log line per API request, with the fields an operator filters on: tenant, route (the templated
  * path), method, status and duration; trace and span ids come from the tracing context. With the JSON console
  * format (the default) they are fields of the event, not words in a message. Each request also counts towards
- * the SLOs of its admission class ({@link Slos}).
+ * the SLOs of its admission class ({@link Slos}). Requests turned away by admission control (429/503) are
+ * written at most {@code headroom.access-log.rejected-per-second} (10) a second, each such line saying how many
+ * before it were not ({@link LogSampler}).
  */
 @Component
 class AccessLog extends OncePerRequestFilter implements Ordered {
@@ -31,12 +35,15 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
     private final SlowRequests slow;
     private final LatencyWindow latency;
     private final io.micrometer.tracing.Tracer tracer;
+    private final LogSampler rejectedLines;
 
-    AccessLog(Slos slos, SlowRequests slow, LatencyWindow latency, io.micrometer.tracing.Tracer tracer) {
+    AccessLog(Slos slos, SlowRequests slow, LatencyWindow latency, io.micrometer.tracing.Tracer tracer, Clock clock,
+              @Value("${headroom.access-log.rejected-per-second:10}") int rejectedPerSecond) {
         this.slos = slos;
         this.slow = slow;
         this.latency = latency;
         this.tracer = tracer;
+        this.rejectedLines = new LogSampler(rejectedPerSecond, clock);
     }
 
     @Override
@@ -76,12 +83,25 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
                 slow.add(slow.entry(traceId, tenantId, request.getMethod(), routeText, response.getStatus(), nanos, timings));
                 latency.record(nanos);
             }
+            Object rejected = request.getAttribute(RequestClassTags.REJECTED);
+            long leftOut = rejected == null ? 0 : rejectedLines.sample();
+            if (leftOut == LogSampler.LEAVE_OUT) {
+                return; // a flood of turned-away requests: counted by the metrics, sampled here
+            }
             try (MDC.MDCCloseable a = MDC.putCloseable("tenant", tenantId);
                  MDC.MDCCloseable b = MDC.putCloseable("route", routeText);
                  MDC.MDCCloseable c = MDC.putCloseable("method", request.getMethod());
                  MDC.MDCCloseable d = MDC.putCloseable("status", Integer.toString(response.getStatus()));
                  MDC.MDCCloseable e = MDC.putCloseable("duration_ms", Long.toString(millis))) {
-                log.info("{} {} -> {} in {} ms (tenant {})", request.getMethod(), routeText, response.getStatus(), millis, tenantId);
+                if (rejected == null) {
+                    log.info("{} {} -> {} in {} ms (tenant {})", request.getMethod(), routeText, response.getStatus(), millis, tenantId);
+                } else {
+                    try (MDC.MDCCloseable f = MDC.putCloseable("rejected", rejected.toString());
+                         MDC.MDCCloseable g = MDC.putCloseable("rejected_not_logged", Long.toString(leftOut))) {
+                        log.info("{} {} -> {} in {} ms (tenant {}), turned away: {}; {} more turned away before it not logged",
+                                request.getMethod(), routeText, response.getStatus(), millis, tenantId, rejected, leftOut);
+                    }
+                }
             }
         }
     }
