@@ -70,9 +70,9 @@ public class AdmissionProperties {
     public Map<Priority, Integer> getQueueSizes() { return queueSizes; }
     public void setQueueSizes(Map<Priority, Integer> value) { this.queueSizes = value; }
     public Duration getMaxWait() { return maxWait; }
+    public void setMaxWait(Duration value) { this.maxWait = value; }
     public Duration getCodelInterval() { return codelInterval; }
     public void setCodelInterval(Duration value) { this.codelInterval = value; }
-    public void setMaxWait(Duration value) { this.maxWait = value; }
     public int getMetricTenants() { return metricTenants; }
     public void setMetricTenants(int value) { this.metricTenants = value; }
     public Duration getMetricTenantsWindow() { return metricTenantsWindow; }
