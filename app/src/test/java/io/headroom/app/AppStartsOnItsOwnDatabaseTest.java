@@ -53,4 +53,13 @@ class AppStartsOnItsOwnDatabaseTest {
             assertThat(applied).as("V1 applied in schema %s", schema).isEqualTo(1);
         }
     }
+
+    @Test
+    void growingTablesWithUpdatedRowsAreVacuumedByCountNotByShare() {
+        for (String table : List.of("orders.orders", "orders.idempotency_key", "payments.charge", "notifications.email", "reporting.report")) {
+            List<String> options = jdbc.sql("SELECT unnest(reloptions) FROM pg_class WHERE oid = ?::regclass")
+                    .param(table).query(String.class).list();
+            assertThat(options).as(table).contains("autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=5000", "fillfactor=90");
+        }
+    }
 }

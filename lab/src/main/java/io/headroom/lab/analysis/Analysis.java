@@ -285,7 +285,7 @@ public final class Analysis {
             int to = Math.min(lastWindow, (int) Math.ceil(schedule.end(i)) - 1);
             Map<String, List<Double>> series = new LinkedHashMap<>();
             series.put("p99_ms", windows.subList(Math.min(from, windows.size()), Math.min(to + 1, windows.size())).stream().map(WindowRow::p99).toList());
-            for (String s : List.of("heap_after_gc", "connections", "queue_age_s", "dead_tuples")) {
+            for (String s : List.of("heap_after_gc", "connections", "queue_age_s", "dead_tuples", "job_dead_tuples")) {
                 if (signals.containsKey(s)) {
                     series.put(s, signals.get(s).subList(Math.min(from, signals.get(s).size()), Math.min(to + 1, signals.get(s).size())));
                 }

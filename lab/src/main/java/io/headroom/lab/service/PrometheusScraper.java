@@ -16,14 +16,14 @@ import java.util.regex.Pattern;
 /**
  * Reads the target's Prometheus endpoint every second during a run and keeps its saturation signals per second:
  * admission-limit utilisation, connection-pool waiters, job-queue age and depth, CPU, GC overhead, heap after GC,
- * dead tuples, open breakers. A signal the target does not expose (naive mode has no limiter) is absent.
+ * dead tuples (all app tables, and the job queue's own tables), open breakers. A signal the target does not expose (naive mode has no limiter) is absent.
  * The text format is parsed here: the few lines needed are simpler than a client library's model of it.
  */
 public final class PrometheusScraper {
 
     /** The signals kept, in the order a report shows them. */
     public static final List<String> SIGNALS = List.of("limiter_utilisation", "admission_limit", "pool_pending", "queue_age_s", "queue_depth", "cpu",
-            "gc_overhead", "heap_after_gc", "dead_tuples", "connections", "breakers_open");
+            "gc_overhead", "heap_after_gc", "dead_tuples", "job_dead_tuples", "connections", "breakers_open");
 
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
@@ -134,6 +134,8 @@ public final class PrometheusScraper {
         put(s, "heap_after_gc", max(samples, "jvm_memory_usage_after_gc"));
         Double dead = sum(samples, "headroom_db_dead_tuples");
         put(s, "dead_tuples", dead);
+        // The job queue's tables alone: rotation and their own autovacuum settings are meant to bound these.
+        put(s, "job_dead_tuples", sum(samples, "headroom_jobs_table_dead_tuples"));
         // Open database connections over all pools: a leak, or pools that grow with load, shows as a rising line.
         put(s, "connections", sum(samples, "hikaricp_connections"));
         boolean anyBreaker = samples.stream().anyMatch(x -> x.name().equals("headroom_calls_breaker_state") && x.value() >= 0);

@@ -103,7 +103,8 @@
   if (counts.length) chart(charts, "Connection-pool waiters and open breakers", t, counts.map(s => ({label: s, data: sig[s]})));
   const queue = ["queue_depth", "queue_age_s"].filter(s => sig[s]);
   if (queue.length) chart(charts, "Job queue: depth and oldest ready job's age (s)", t, queue.map(s => ({label: s, data: sig[s]})));
-  if (sig.dead_tuples) chart(charts, "Dead tuples in the app's tables", t, [{label: "dead tuples", data: sig.dead_tuples}]);
+  const dead = ["dead_tuples", "job_dead_tuples"].filter(s => sig[s]);
+  if (dead.length) chart(charts, "Dead tuples: all the app's tables, and the job queue's alone", t, dead.map(s => ({label: s, data: sig[s]})));
   if (cap.points.length) {
     const pts = cap.points.map(p => [p.concurrency, p.throughput]).sort((a, b) => a[0] - b[0]);
     const maxN = Math.max(...pts.map(p => p[0]), cap.peakConcurrency || 0) * 1.2 || 1;
