@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
  * What the database's growth looks like, sampled every 10 s: dead tuples and seconds since the last autovacuum
  * of each app table ({@code headroom.db.dead.tuples}, {@code headroom.db.autovacuum.age}), and the age of the
  * oldest open transaction in this database ({@code headroom.db.xmin.horizon.age}) — the snapshot that keeps
- * vacuum from cleaning anything newer.
+ * vacuum from cleaning anything newer. And whether autovacuum runs at all ({@code headroom.db.autovacuum.enabled}):
+ * a server with it off (some CI images turn it off for speed) lets dead tuples grow for as long as it runs, which
+ * no table setting of ours can make up for, so that is logged as a warning once, and again if it changes.
  */
 @Component
 class DatabaseHealthMetrics {
@@ -29,6 +31,8 @@ class DatabaseHealthMetrics {
     private final MultiGauge deadTuples;
     private final MultiGauge vacuumAge;
     private final AtomicLong xminAgeSeconds = new AtomicLong();
+    /** 1 on, 0 off, -1 not read yet. */
+    private final AtomicLong autovacuum = new AtomicLong(-1);
 
     DatabaseHealthMetrics(JdbcClient jdbc, MeterRegistry registry) {
         this.jdbc = jdbc;
@@ -37,6 +41,8 @@ class DatabaseHealthMetrics {
                 .description("Seconds since the last (auto)vacuum per app table; -1 if never").register(registry);
         Gauge.builder("headroom.db.xmin.horizon.age", xminAgeSeconds, AtomicLong::get).baseUnit("seconds")
                 .description("Age of the oldest transaction holding back vacuum in this database").register(registry);
+        Gauge.builder("headroom.db.autovacuum.enabled", autovacuum, a -> a.get() < 0 ? Double.NaN : a.get())
+                .description("1 if the database server runs autovacuum, 0 if it is off").register(registry);
     }
 
     @Scheduled(fixedDelayString = "${headroom.metrics.database-interval:10s}", initialDelay = 0)
@@ -58,6 +64,11 @@ class DatabaseHealthMetrics {
                     SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0)::bigint FROM pg_stat_activity
                     WHERE datname = current_database() AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid()""")
                     .query(Long.class).single());
+            long on = Boolean.TRUE.equals(jdbc.sql("SELECT current_setting('autovacuum')::boolean").query(Boolean.class).single()) ? 1 : 0;
+            if (autovacuum.getAndSet(on) != on && on == 0) {
+                log.warn("autovacuum is off on the PostgreSQL server of database {} (SHOW autovacuum): dead tuples in the app's tables will grow for as long as it stays off; set autovacuum = on in postgresql.conf and reload",
+                        jdbc.sql("SELECT current_database()").query(String.class).single());
+            }
         } catch (RuntimeException e) {
             log.warn("sampling the database's table statistics (pg_stat_user_tables, pg_stat_activity) failed; the headroom_db_* gauges keep their last values: {}", e.getMessage());
         }

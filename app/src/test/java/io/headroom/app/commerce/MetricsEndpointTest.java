@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headroom.app.AppTest;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** The metrics an operator and the lab read, through the real Prometheus endpoint after real requests. */
 @AppTest
 class MetricsEndpointTest extends CommerceTestSupport {
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void prometheusShowsGoldenSignalsSaturationAndGrowth() throws Exception {
@@ -40,6 +45,9 @@ class MetricsEndpointTest extends CommerceTestSupport {
         assertThat(metrics).as("database growth")
                 .containsPattern("headroom_db_dead_tuples\\{table=\"orders\\.orders\"\\}")
                 .contains("headroom_db_xmin_horizon_age_seconds", "headroom_db_autovacuum_age_seconds{table=\"jobs.job_g0\"}");
+        boolean autovacuum = jdbc.sql("SELECT current_setting('autovacuum')::boolean").query(Boolean.class).single();
+        assertThat(metrics).as("whether the server vacuums at all (it is %s here)", autovacuum ? "on" : "off")
+                .containsPattern("headroom_db_autovacuum_enabled " + (autovacuum ? "1" : "0") + "(\\.0)?\\b");
         assertThat(metrics).as("SLOs").contains("headroom_slo_burn_rate{slo=\"checkout-availability\",window=\"5m\"}",
                 "headroom_slo_budget_remaining{slo=\"reads-latency\"}", "headroom_slo_alert{severity=\"page\",slo=\"checkout-latency\"}");
         JsonNode slos = call("GET", "/ops/slos", OPERATOR_KEY, null).json();
