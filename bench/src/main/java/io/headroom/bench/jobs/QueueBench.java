@@ -64,6 +64,7 @@ public final class QueueBench {
     private boolean notify = true;
     private java.util.Set<String> systems = java.util.Set.of("headroom", "db-scheduler");
     private Duration discovery = JobsConfig.defaults().discoveryInterval();
+    private Duration rotation = JobsConfig.defaults().rotationInterval();
 
     private QueueBench(int jobs, int producers, int concurrency, Duration baseline, Duration held, Duration window) {
         this.jobs = jobs;
@@ -85,6 +86,7 @@ public final class QueueBench {
         Boolean notify = null;
         String systems = null;
         Duration discovery = null;
+        Duration rotation = null;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 usage("missing value for " + args[i]);
@@ -101,6 +103,7 @@ public final class QueueBench {
                 case "--notify" -> notify = Boolean.parseBoolean(value);
                 case "--systems" -> systems = value;
                 case "--discovery-millis" -> discovery = Duration.ofMillis(Long.parseLong(value));
+                case "--rotation-millis" -> rotation = Duration.ofMillis(Long.parseLong(value));
                 default -> usage("unknown flag " + args[i]);
             }
         }
@@ -118,12 +121,15 @@ public final class QueueBench {
         if (discovery != null) {
             bench.discovery = discovery;
         }
+        if (rotation != null) {
+            bench.rotation = rotation;
+        }
         bench.run();
     }
 
     private static void usage(String problem) {
         System.err.println("queue-bench: " + problem + "; flags: --jobs N --producers N --concurrency N "
-                + "--baseline-seconds S --held-seconds S --window-seconds S --parts throughput,pgbench,held --notify true|false --systems headroom,db-scheduler --discovery-millis N");
+                + "--baseline-seconds S --held-seconds S --window-seconds S --parts throughput,pgbench,held --notify true|false --systems headroom,db-scheduler --discovery-millis N --rotation-millis N");
         System.exit(2);
     }
 
@@ -396,7 +402,8 @@ public final class QueueBench {
     // --- helpers ---------------------------------------------------------------------------------------------
 
     private JobsConfig config() {
-        return JobsConfig.defaults().withConcurrency(concurrency).withPollInterval(Duration.ofMillis(100)).withWakeOnNotify(notify).withDiscoveryInterval(discovery);
+        return JobsConfig.defaults().withConcurrency(concurrency).withPollInterval(Duration.ofMillis(100)).withWakeOnNotify(notify).withDiscoveryInterval(discovery)
+                .withRotationInterval(rotation);
     }
 
     @FunctionalInterface
