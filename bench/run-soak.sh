@@ -29,10 +29,14 @@ HEADROOM_SKIP_BUILD=1 ./headroom up >"$OUT/system.log" 2>&1 &
 UP=$!
 trap 'kill -TERM $UP 2>/dev/null || true; wait $UP 2>/dev/null || true' EXIT
 for _ in $(seq 600); do curl -sf "http://127.0.0.1:$HEADROOM_PORT/actuator/health" >/dev/null && break; sleep 0.2; done
-if ! curl -sf "http://127.0.0.1:$HEADROOM_PORT/actuator/prometheus" | grep -Eq '^headroom_db_autovacuum_enabled 1(\.0)?$'; then
+autovacuum_on() { # read the whole scrape first: grep -q stopping early would fail curl (SIGPIPE) under pipefail
+  local scrape
+  scrape=$(curl -sf "http://127.0.0.1:$HEADROOM_PORT/actuator/prometheus") || return 1
+  grep -Eq '^headroom_db_autovacuum_enabled 1(\.0)?$' <<<"$scrape"
+}
+if ! autovacuum_on; then
   sleep 11 # the gauge is sampled every 10 s
-  curl -sf "http://127.0.0.1:$HEADROOM_PORT/actuator/prometheus" | grep -Eq '^headroom_db_autovacuum_enabled 1(\.0)?$' \
-    || { echo "bench: autovacuum is off on the database (or unknown): a soak would measure that; see $OUT/system.log" >&2; exit 1; }
+  autovacuum_on || { echo "bench: autovacuum is off on the database (or unknown): a soak would measure that; see $OUT/system.log" >&2; exit 1; }
 fi
 GC_EVERY=${HEADROOM_SOAK_GC_EVERY:-60}
 if [ "$GC_EVERY" -gt 0 ]; then

@@ -287,7 +287,31 @@ public final class Analysis {
             series.put("p99_ms", windows.subList(Math.min(from, windows.size()), Math.min(to + 1, windows.size())).stream().map(WindowRow::p99).toList());
             for (String s : List.of("heap_after_gc", "connections", "queue_age_s", "dead_tuples", "job_dead_tuples")) {
                 if (signals.containsKey(s)) {
-                    series.put(s, signals.get(s).subList(Math.min(from, signals.get(s).size()), Math.min(to + 1, signals.get(s).size())));
+                    List<Double> raw = signals.get(s).subList(Math.min(from, signals.get(s).size()), Math.min(to + 1, signals.get(s).size()));
+                    series.put(s, switch (s) {
+                        // Sawtooth signals, trended by one point a minute (the Theil-Sen slope of a sawtooth's seconds
+                        // is biased upwards by the pairs within a tooth): heap after GC by the minute's lowest, the
+                        // level each collection gets back to; dead tuples by the minute's highest, the level each
+                        // vacuum (by default once a minute) lets them reach.
+                        case "heap_after_gc" -> perMinute(raw, false);
+                        case "dead_tuples", "job_dead_tuples" -> perMinute(raw, true);
+                        default -> raw;
+                    });
+                }
+            }
+            if (p.type().equals("growth")) {
+                // Dead tuples between two vacuums are writes times the interval, so they grow with the write rate
+                // whatever the tables' size. Divided by the load's growth factor, what is left is what grows with the
+                // data or with time: the part a growth-stable design must keep flat.
+                for (String s : List.of("dead_tuples", "job_dead_tuples")) {
+                    if (series.containsKey(s)) {
+                        List<Double> perLoad = new ArrayList<>();
+                        List<Double> peaks = series.get(s);
+                        for (int k = 0; k < peaks.size(); k++) {
+                            perLoad.add(peaks.get(k) == null ? null : peaks.get(k) / RateSchedule.growthFactor(p, k));
+                        }
+                        series.put(s + "_per_load", perLoad);
+                    }
                 }
             }
             for (var e : series.entrySet()) {
@@ -316,6 +340,27 @@ public final class Analysis {
                         ts.significant() ? (ts.slope() > 0 ? "rises" : "falls") : "shows no trend:", ts.slope(), ts.low(), ts.high(), p.name(),
                         perDoubling == null ? "" : "; %+.1f%% per doubling of load and data".formatted(perDoubling));
                 out.add(new Drift(p.name(), e.getKey(), ts.slope(), ts.low(), ts.high(), median, ts.significant(), perDoubling, finding));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One value a minute, the minute's highest (or lowest), at the second it was seen; every other second null.
+     * A minute without any value stays empty.
+     */
+    static List<Double> perMinute(List<Double> perSecond, boolean highest) {
+        List<Double> out = new ArrayList<>(java.util.Collections.nCopies(perSecond.size(), (Double) null));
+        for (int m = 0; m * 60 < perSecond.size(); m++) {
+            int best = -1;
+            for (int k = m * 60; k < Math.min(perSecond.size(), (m + 1) * 60); k++) {
+                Double v = perSecond.get(k);
+                if (v != null && (best < 0 || (highest ? v > perSecond.get(best) : v < perSecond.get(best)))) {
+                    best = k;
+                }
+            }
+            if (best >= 0) {
+                out.set(best, perSecond.get(best));
             }
         }
         return out;

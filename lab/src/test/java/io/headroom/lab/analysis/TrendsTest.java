@@ -3,6 +3,13 @@ package io.headroom.lab.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.headroom.lab.load.Generator;
+import io.headroom.lab.load.Outcome;
+import io.headroom.lab.load.Recorder;
+import io.headroom.lab.scenario.Scenario;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +59,49 @@ class TrendsTest {
         assertThat(t.low()).isLessThanOrEqualTo(0);
         assertThat(t.high()).isGreaterThanOrEqualTo(0);
         assertThat(t.significant()).isFalse();
+    }
+
+    @Test
+    void deadTuplesThatOnlyFollowTheLoadHaveNoTrendPerUnitOfLoad() {
+        // Load doubles every 4 minutes for 20 minutes. One table's dead tuples follow the write rate (vacuumed each
+        // minute: a sawtooth up to rate x 60 s); the other's also keep a share of every write ever made (never vacuumed).
+        Scenario scenario = Scenario.parse("drift", "operations: [{name: get, weight: 1, path: /}]\n"
+                + "limits: {maxSeconds: 1200}\n"
+                + "phases: [{name: grow, type: growth, rate: 10, growthPercent: 100, periodSeconds: 240, seconds: 1200}]");
+        Recorder recorder = new Recorder();
+        Map<Integer, Map<String, Double>> scraped = new HashMap<>();
+        for (int t = 0; t < 1200; t++) {
+            recorder.record(t, "get", Outcome.OK, 1_000_000, true, false);
+            double rate = 10 * Math.pow(2, t / 240);
+            double followsLoad = rate * (t % 60);
+            scraped.put(t, Map.of("dead_tuples", followsLoad, "job_dead_tuples", followsLoad + rate * t / 6));
+        }
+        Results r = new Analysis(scenario, recorder, 1200).analyse("test", "now", new Generator.Summary(1200, 1200, 0, 0, false, Double.NaN),
+                scraped, 0, null, List.of(), new Results.Machine(2, 1024, "25", "linux"));
+
+        Map<String, Results.Drift> drift = new HashMap<>();
+        r.drift().forEach(d -> drift.put(d.signal(), d));
+        assertThat(drift.get("dead_tuples").significant()).as("the raw count grows with the load").isTrue();
+        assertThat(drift.get("dead_tuples_per_load").significant()).as(drift.get("dead_tuples_per_load").finding()).isFalse();
+        assertThat(drift.get("job_dead_tuples_per_load").significant()).as(drift.get("job_dead_tuples_per_load").finding()).isTrue();
+        assertThat(drift.get("job_dead_tuples_per_load").slopePerMinute()).isPositive();
+    }
+
+    @Test
+    void aSawtoothIsTrendedByOnePointAMinute() {
+        List<Double> seconds = new java.util.ArrayList<>();
+        for (int t = 0; t < 150; t++) {
+            seconds.add(t == 70 ? null : (double) (t % 60));
+        }
+        List<Double> peaks = Analysis.perMinute(seconds, true);
+        List<Double> troughs = Analysis.perMinute(seconds, false);
+        assertThat(peaks).hasSize(150);
+        assertThat(peaks.get(59)).isEqualTo(59.0);
+        assertThat(peaks.get(119)).isEqualTo(59.0);
+        assertThat(peaks.get(149)).as("the last, partial minute").isEqualTo(29.0);
+        assertThat(peaks.stream().filter(java.util.Objects::nonNull).count()).isEqualTo(3);
+        assertThat(troughs.get(0)).isEqualTo(0.0);
+        assertThat(troughs.get(60)).isEqualTo(0.0);
+        assertThat(troughs.stream().filter(java.util.Objects::nonNull).count()).isEqualTo(3);
     }
 }
