@@ -44,6 +44,15 @@ public final class AdaptiveThrottle {
         return p <= 0 || random.nextDouble() >= p;
     }
 
+    /**
+     * Decides whether to send a request without counting it: for work that failed before (see
+     * {@link CallPolicy#callAgain}), which is held back by the throttle but, like the breaker, not judged by it.
+     */
+    public synchronized boolean allowUncounted() {
+        double p = rejectProbability();
+        return p <= 0 || random.nextDouble() >= p;
+    }
+
     /** The dependency accepted a request. */
     public synchronized void accepted() {
         counts.add(ACCEPTS, 1);

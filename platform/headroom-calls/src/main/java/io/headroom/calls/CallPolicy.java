@@ -130,8 +130,9 @@ public final class CallPolicy {
     }
 
     /**
-     * Makes a call on behalf of work that failed before (a queue's next attempt of a job, say). The breaker may refuse
-     * it as usual, but its outcome does not count towards opening or closing the breaker: work that failed before is
+     * Makes a call on behalf of work that failed before (a queue's next attempt of a job, say). The breaker and the
+     * throttle may refuse it as usual, but it does not count towards opening or closing the breaker, nor in the
+     * throttle's requests and accepts: work that failed before is
      * a biased sample of the dependency's health — a poison job fails every time — and counting it let 5% poison jobs
      * (each retried ten times) open the breaker against every healthy call. Otherwise the same as {@link #call}.
      */
@@ -169,7 +170,10 @@ public final class CallPolicy {
                 // Throttling works while the breaker is closed: while it is open or probing it spares the dependency
                 // already, and throttling its probes would keep the dependency throttled long after it is back.
                 boolean closed = breaker == null || breaker.getState() == CircuitBreaker.State.CLOSED;
-                if (throttle != null && closed && !throttle.allow()) {
+                // Work that failed before is throttled but not counted, as the breaker does not count it: its quick
+                // retries would fill the throttle's window long before the breaker has seen enough fresh failures,
+                // and the throttle (two minutes to forget) would take over from the breaker (seconds to probe).
+                if (throttle != null && closed && !(judgesDependency ? throttle.allow() : throttle.allowUncounted())) {
                     if (breaker != null) {
                         breaker.releasePermission();
                     }
@@ -233,7 +237,7 @@ public final class CallPolicy {
                         judge.onSuccess(tookMillis, TimeUnit.MILLISECONDS);
                     }
                 }
-                if (throttle != null && !verdict.overloaded() && (breaker == null || breaker.getState() == CircuitBreaker.State.CLOSED)) {
+                if (throttle != null && judgesDependency && !verdict.overloaded() && (breaker == null || breaker.getState() == CircuitBreaker.State.CLOSED)) {
                     throttle.accepted();
                 }
                 if (verdict.kind() != Verdict.Kind.RETRYABLE) {

@@ -339,4 +339,29 @@ class CallPolicyTest {
         assertThat(p.breakerState()).isEqualTo(CircuitBreaker.State.CLOSED);
         assertThat(timeouts).hasSize(20);
     }
+
+    @Test
+    void retriesOfFailedWorkDoNotFillTheThrottleBeforeTheBreakerHasJudged() throws Exception {
+        // ProviderOutageTest's race: fresh calls arrive one at a time while the jobs that failed retry quickly.
+        // Counted by the throttle, those retries crossed its 20 requests before the breaker had 10 fresh failures;
+        // the throttle then refused most fresh calls, the breaker never opened, and recovery waited for the
+        // throttle's two-minute window.
+        AdaptiveThrottle throttle = AdaptiveThrottle.standard(clock, new Random(11));
+        CallPolicy p = policy().maxAttempts(1).retryBudget(null).throttle(throttle)
+                .breaker(CircuitBreakerConfig.custom().slidingWindow(10, 10, CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                        .failureRateThreshold(50).waitDurationInOpenState(Duration.ofSeconds(1)))
+                .build();
+        for (int fresh = 0; fresh < 10; fresh++) {
+            p.call(in(Duration.ofSeconds(5)), true, answers(503), CallPolicyTest::http);
+            for (int retry = 0; retry < 3; retry++) {
+                try {
+                    p.callAgain(in(Duration.ofSeconds(5)), true, answers(503), CallPolicyTest::http);
+                } catch (CallRejected e) {
+                    assertThat(e.reason()).isEqualTo(CallRejected.Reason.CIRCUIT_OPEN);
+                }
+            }
+        }
+        assertThat(p.breakerState()).as("ten fresh failures opened the breaker").isEqualTo(CircuitBreaker.State.OPEN);
+        assertThat(throttle.rejectProbability()).as("the retries did not count; opening the breaker cleared the rest").isZero();
+    }
 }
