@@ -60,15 +60,19 @@ class DatabaseHealthMetrics {
             });
             deadTuples.register(dead, true);
             vacuumAge.register(age, true);
-            xminAgeSeconds.set(jdbc.sql("""
-                    SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0)::bigint FROM pg_stat_activity
-                    WHERE datname = current_database() AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid()""")
-                    .query(Long.class).single());
-            long on = Boolean.TRUE.equals(jdbc.sql("SELECT current_setting('autovacuum')::boolean").query(Boolean.class).single()) ? 1 : 0;
-            if (autovacuum.getAndSet(on) != on && on == 0) {
-                log.warn("autovacuum is off on the PostgreSQL server of database {} (SHOW autovacuum): dead tuples in the app's tables will grow for as long as it stays off; set autovacuum = on in postgresql.conf and reload",
-                        jdbc.sql("SELECT current_database()").query(String.class).single());
-            }
+            // One round trip for the oldest snapshot and the server's autovacuum setting (an aggregate: always one row).
+            jdbc.sql("""
+                    SELECT coalesce(extract(epoch FROM now() - min(xact_start)), 0)::bigint AS xmin_age,
+                           current_setting('autovacuum')::boolean AS autovacuum, current_database() AS db
+                    FROM pg_stat_activity
+                    WHERE datname = current_database() AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid()""").query(rs -> {
+                xminAgeSeconds.set(rs.getLong("xmin_age"));
+                long on = rs.getBoolean("autovacuum") ? 1 : 0;
+                if (autovacuum.getAndSet(on) != on && on == 0) {
+                    log.warn("autovacuum is off on the PostgreSQL server of database {} (SHOW autovacuum): dead tuples in the app's tables will grow for as long as it stays off; set autovacuum = on in postgresql.conf and reload",
+                            rs.getString("db"));
+                }
+            });
         } catch (RuntimeException e) {
             log.warn("sampling the database's table statistics (pg_stat_user_tables, pg_stat_activity) failed; the headroom_db_* gauges keep their last values: {}", e.getMessage());
         }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * Reads the target's Prometheus endpoint every second during a run and keeps its saturation signals per second:
  * admission-limit utilisation, connection-pool waiters, job-queue age and depth, CPU, GC overhead, heap after GC,
- * dead tuples (all app tables, and the job queue's own tables), open breakers. A signal the target does not expose (naive mode has no limiter) is absent.
+ * dead tuples (all app tables, and the job queue's own tables), open breakers. A signal the target does not expose
+ * (naive mode has no limiter) is absent.
  * The text format is parsed here: the few lines needed are simpler than a client library's model of it.
  */
 public final class PrometheusScraper {

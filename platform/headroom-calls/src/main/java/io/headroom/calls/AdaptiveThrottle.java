@@ -39,9 +39,9 @@ public final class AdaptiveThrottle {
 
     /** Counts a request and decides whether to send it. */
     public synchronized boolean allow() {
-        double p = rejectProbability();
+        boolean send = allowUncounted();
         counts.add(REQUESTS, 1);
-        return p <= 0 || random.nextDouble() >= p;
+        return send;
     }
 
     /**

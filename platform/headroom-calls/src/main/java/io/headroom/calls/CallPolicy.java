@@ -132,9 +132,9 @@ public final class CallPolicy {
     /**
      * Makes a call on behalf of work that failed before (a queue's next attempt of a job, say). The breaker and the
      * throttle may refuse it as usual, but it does not count towards opening or closing the breaker, nor in the
-     * throttle's requests and accepts: work that failed before is
-     * a biased sample of the dependency's health — a poison job fails every time — and counting it let 5% poison jobs
-     * (each retried ten times) open the breaker against every healthy call. Otherwise the same as {@link #call}.
+     * throttle's requests and accepts: work that failed before is a biased sample of the dependency's health — a
+     * poison job fails every time — and counting it let 5% poison jobs (each retried ten times) open the breaker
+     * against every healthy call. Otherwise the same as {@link #call}.
      */
     public <T> T callAgain(Instant deadline, boolean repeatable, Attempt<T> attempt, Classifier<T> classifier)
             throws CallRejected, CallFailed, InterruptedException {
