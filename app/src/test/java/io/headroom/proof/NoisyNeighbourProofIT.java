@@ -36,7 +36,10 @@ class NoisyNeighbourProofIT {
                     the CI machine). Before one stall's requests made one cut rather than one each, and the floor was the \
                     request pool's 10 connections rather than 4, stalls took the limit to 4 and the six were 88.0%-95.2% \
                     served here, 96.9% on the CI machine. What gates: the noisy tenant is refused, and the six are not taken down \
-                    (at least 97% served).""",
+                    (at least 97% served). The warm-up sends the noisy stream for 5 s too, so that the refusal path is compiled \
+                    before it is measured: without it the six's p99 was 100-300 ms for the noisy phase's first 5-10 s (35-50 ms \
+                    with it, in the same hour), and the failing runs (77.7% in CI, 51.5%-90.8% here) lost their requests in the \
+                    phase's first 5-10 s.""",
                     new ProofVerdict.Builder()
                             .check("the noisy tenant's requests refused with 429/503", "%.1f%%".formatted(noisyRefused * 100), "≥ 80% (it asks 10x its quota)",
                                     noisyRefused >= 0.8)
@@ -46,7 +49,9 @@ class NoisyNeighbourProofIT {
                                     successBefore * 100, successDuring * 100), "no lower than 0.5 point below",
                                     successDuring >= successBefore - 0.005).notGating()
                             .check("the six tenants' p99 beside the noisy one / baseline", "%.2fx (%.1f ms vs %.1f ms)".formatted(noisy.p99() / baseline.p99(),
-                                    noisy.p99(), baseline.p99()), "≤ 1.25x", noisy.p99() <= 1.25 * baseline.p99()).notGating(),
+                                    noisy.p99(), baseline.p99()), "≤ 1.25x", noisy.p99() <= 1.25 * baseline.p99()).notGating()
+                            .check("the six tenants' requests lost beside the noisy one, by second", Phases.lossesBySecond(run, "noisy", null),
+                                    "recorded", true),
                     run.machine());
             ProofSystem.assertHolds(verdict);
         }

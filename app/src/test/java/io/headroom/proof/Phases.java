@@ -1,6 +1,8 @@
 package io.headroom.proof;
 
 import io.headroom.lab.analysis.Results;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.ToLongFunction;
 
 /** Figures of one phase of a lab run, as the proof verdicts compare them. */
@@ -33,5 +35,26 @@ final class Phases {
             }
         }
         return offered == 0 ? 0 : counted / (double) offered;
+    }
+
+    /**
+     * Where a phase lost requests of one label ({@code null}: the main mix), second by second: "t=31 s: 4 of 150 (3
+     * shed, 1 error or late)" for each second that did not serve everything it was offered, or "none". A verdict records
+     * it so that a failure in CI says whether the losses were spread over the phase or fell in a few seconds.
+     */
+    static String lossesBySecond(Results run, String phase, String label) {
+        List<String> seconds = new ArrayList<>();
+        for (Results.WindowRow w : run.windows()) {
+            if (!w.phase().equals(phase)) {
+                continue;
+            }
+            Results.LabelRow row = label == null ? new Results.LabelRow(w.offered(), w.ok(), w.goodput(), w.shed(), w.errors(), w.p99())
+                    : w.labels().get(label);
+            if (row != null && row.goodput() < row.offered()) {
+                long lost = row.offered() - row.goodput();
+                seconds.add("t=%d s: %d of %d (%d shed, %d other)".formatted(w.t(), lost, row.offered(), row.shed(), lost - row.shed()));
+            }
+        }
+        return seconds.isEmpty() ? "none" : String.join("; ", seconds);
     }
 }

@@ -36,7 +36,8 @@ class ReportFloodProofIT {
                             .check("checkouts answered 201 within 2 s, baseline → flood", "%.2f%% → %.2f%%".formatted(checkoutsBefore * 100,
                                     checkoutsDuring * 100), "no lower than 1 point below", checkoutsDuring >= checkoutsBefore - 0.01)
                             .check("report requests accepted (202) during the flood", "%.1f%% (%d reports finished by the end)".formatted(
-                                    reportsAccepted * 100, reportsDone), "recorded", true),
+                                    reportsAccepted * 100, reportsDone), "recorded", true)
+                            .check("checkouts lost during the flood, by second", Phases.lossesBySecond(run, "flood", "checkout"), "recorded", true),
                     run.machine());
             ProofSystem.assertHolds(verdict);
         }
