@@ -274,6 +274,9 @@ public final class Analysis {
 
     // --- drift --------------------------------------------------------------------------------------------
 
+    /** Dead tuples: all app tables, and the job queue's alone. Trended by each minute's peak, and per unit of load in growth. */
+    private static final List<String> DEAD_TUPLE_SIGNALS = List.of("dead_tuples", "job_dead_tuples");
+
     private List<Drift> drift(List<WindowRow> windows, Map<String, List<Double>> signals) {
         List<Drift> out = new ArrayList<>();
         for (int i = 0; i < schedule.phases().size(); i++) {
@@ -285,25 +288,23 @@ public final class Analysis {
             int to = Math.min(lastWindow, (int) Math.ceil(schedule.end(i)) - 1);
             Map<String, List<Double>> series = new LinkedHashMap<>();
             series.put("p99_ms", windows.subList(Math.min(from, windows.size()), Math.min(to + 1, windows.size())).stream().map(WindowRow::p99).toList());
-            for (String s : List.of("heap_after_gc", "connections", "queue_age_s", "dead_tuples", "job_dead_tuples")) {
+            List<String> trended = new ArrayList<>(List.of("heap_after_gc", "connections", "queue_age_s"));
+            trended.addAll(DEAD_TUPLE_SIGNALS);
+            for (String s : trended) {
                 if (signals.containsKey(s)) {
                     List<Double> raw = signals.get(s).subList(Math.min(from, signals.get(s).size()), Math.min(to + 1, signals.get(s).size()));
-                    series.put(s, switch (s) {
-                        // Sawtooth signals, trended by one point a minute (the Theil-Sen slope of a sawtooth's seconds
-                        // is biased upwards by the pairs within a tooth): heap after GC by the minute's lowest, the
-                        // level each collection gets back to; dead tuples by the minute's highest, the level each
-                        // vacuum (by default once a minute) lets them reach.
-                        case "heap_after_gc" -> perMinute(raw, false);
-                        case "dead_tuples", "job_dead_tuples" -> perMinute(raw, true);
-                        default -> raw;
-                    });
+                    // Sawtooth signals, trended by one point a minute (the Theil-Sen slope of a sawtooth's seconds is
+                    // biased upwards by the pairs within a tooth): heap after GC by the minute's lowest, the level each
+                    // collection gets back to; dead tuples by the minute's highest, the level each vacuum (by default
+                    // once a minute) lets them reach.
+                    series.put(s, s.equals("heap_after_gc") ? perMinute(raw, false) : DEAD_TUPLE_SIGNALS.contains(s) ? perMinute(raw, true) : raw);
                 }
             }
             if (p.type().equals("growth")) {
                 // Dead tuples between two vacuums are writes times the interval, so they grow with the write rate
                 // whatever the tables' size. Divided by the load's growth factor, what is left is what grows with the
                 // data or with time: the part a growth-stable design must keep flat.
-                for (String s : List.of("dead_tuples", "job_dead_tuples")) {
+                for (String s : DEAD_TUPLE_SIGNALS) {
                     if (series.containsKey(s)) {
                         List<Double> perLoad = new ArrayList<>();
                         List<Double> peaks = series.get(s);
