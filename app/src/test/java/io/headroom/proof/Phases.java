@@ -39,8 +39,9 @@ final class Phases {
 
     /**
      * Where a phase lost requests of one label ({@code null}: the main mix), second by second: "t=31 s: 4 of 150 (3
-     * shed, 1 error or late)" for each second that did not serve everything it was offered, or "none". A verdict records
-     * it so that a failure in CI says whether the losses were spread over the phase or fell in a few seconds.
+     * shed, 1 other)" for each second that did not serve everything it was offered (other: an error, a time-out or a 2xx
+     * too late), or "none". A verdict records it so that a failure in CI says whether the losses were spread over the
+     * phase or fell in a few seconds.
      */
     static String lossesBySecond(Results run, String phase, String label) {
         List<String> seconds = new ArrayList<>();
