@@ -10,7 +10,6 @@ import io.headroom.jobs.JobQueue;
 import io.headroom.jobs.JobWorker;
 import io.headroom.jobs.JobsConfig;
 import io.headroom.jobs.NewJob;
-import io.headroom.postgres.EmbeddedPostgres;
 import io.headroom.postgres.PostgresResolver;
 import io.headroom.postgres.ResolvedDatabase;
 import io.headroom.postgres.SchemaMigrations;
@@ -135,13 +134,7 @@ public final class QueueBench {
     }
 
     private void run() throws Exception {
-        PostgresResolver resolver = PostgresResolver.fromEnvironment();
-        ResolvedDatabase server = resolver.resolve();
-        if (server.startedNow()) {
-            // An embedded server this run started is this run's to stop, however the run ends.
-            EmbeddedPostgres embedded = EmbeddedPostgres.in(resolver.settings().home());
-            Runtime.getRuntime().addShutdownHook(new Thread(embedded::stop, "stop-embedded-postgres"));
-        }
+        ResolvedDatabase server = PostgresResolver.fromEnvironment().resolveStoppingAtExit();
         String database = "headroom_bench_" + Long.toString(Instant.now().getEpochSecond(), 36);
         try (Connection admin = DriverManager.getConnection(server.jdbcUrl()); Statement s = admin.createStatement()) {
             s.execute("CREATE DATABASE " + database);

@@ -68,6 +68,19 @@ public final class PostgresResolver {
         return resolved;
     }
 
+    /**
+     * {@link #resolve()} for a process that owns what it starts: an embedded server that resolving started is stopped
+     * when this JVM exits (a test run's or a benchmark's; one already running is left alone).
+     */
+    public ResolvedDatabase resolveStoppingAtExit() {
+        ResolvedDatabase resolved = resolve();
+        if (resolved.startedNow()) {
+            EmbeddedPostgres embedded = EmbeddedPostgres.in(settings.home());
+            Runtime.getRuntime().addShutdownHook(new Thread(embedded::stop, "stop-embedded-postgres"));
+        }
+        return resolved;
+    }
+
     /** Whether something accepts TCP connections on the local probe address; no login is tried. */
     public boolean localServerAnswers() {
         return settings.localServer().map(PostgresResolver::answers).orElse(false);

@@ -1,6 +1,5 @@
 package io.headroom.testing;
 
-import io.headroom.postgres.EmbeddedPostgres;
 import io.headroom.postgres.PostgresResolver;
 import io.headroom.postgres.ResolvedDatabase;
 import io.headroom.postgres.SchemaMigrations;
@@ -93,12 +92,7 @@ final class TestDatabases {
     /** The server, resolved once per JVM; an embedded server started here is stopped when the JVM exits. */
     private static ResolvedDatabase server() {
         if (server == null) {
-            PostgresResolver resolver = PostgresResolver.fromEnvironment();
-            server = resolver.resolve();
-            if (server.startedNow()) {
-                EmbeddedPostgres embedded = EmbeddedPostgres.in(resolver.settings().home());
-                Runtime.getRuntime().addShutdownHook(new Thread(embedded::stop, "stop-embedded-postgres"));
-            }
+            server = PostgresResolver.fromEnvironment().resolveStoppingAtExit();
             dropStale(server);
         }
         return server;
