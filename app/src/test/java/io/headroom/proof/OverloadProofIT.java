@@ -43,14 +43,16 @@ class OverloadProofIT {
 
             ProofVerdict verdict = system.verdict(1, "Overload", """
                     After capacity steps, the hardened system is offered 2x and then 5x the capacity they measured (browse and \
-                    list, with 5%% checkouts, over 24 tenants each within its quota, so that the overload is the system's and not \
+                    list, with 2%% checkouts, over 24 tenants each within its quota, so that the overload is the system's and not \
                     a tenant's): the target is goodput (2xx within the deadline) of at least 0.9x capacity, with the checkouts \
-                    (CRITICAL) served first. Capacity measured: %.0f requests/s. The first %d s of each phase are left out. NOT \
+                    (CRITICAL) served first. Capacity measured: %.0f requests/s; checkouts offered at 5x: %.0f/s. Until \
+                    2026-12-03 checkouts were 5%% of the mix, and at 5x they alone asked for about what this machine serves with \
+                    nothing else to do (148 checkouts/s, bench/README.md). The first %d s of each phase are left out. NOT \
                     MET YET on this machine (2 cores shared by the app, PostgreSQL and the load generator): turning thousands of \
                     requests a second away costs so much of the CPU that goodput falls far below capacity, and the adaptive \
                     limit sheds some load even in the capacity steps. What gates instead is verdict 9: the hardened system is \
                     measurably better than the naive one.""".formatted(
-                            hardened.capacity(), SETTLE_SECONDS),
+                            hardened.capacity(), offeredPerSecond(hardened.run(), "overload-5x", "checkout"), SETTLE_SECONDS),
                     new ProofVerdict.Builder()
                             .check("goodput at 2x / capacity", "%.3f (%.0f/s)".formatted(hardened.ratio2x(), hardened.goodput2x()), "≥ 0.9",
                                     hardened.ratio2x() >= 0.9).notGating()
@@ -103,11 +105,22 @@ class OverloadProofIT {
         return settled(run, phase).mapToLong(Results.WindowRow::goodput).average().orElse(0);
     }
 
+    /** {@code label}'s requests offered per second over a phase, its first seconds left out. */
+    static double offeredPerSecond(Results run, String phase, String label) {
+        return perSecond(run, phase, label, Results.LabelRow::offered).average().orElse(0);
+    }
+
     /** Share of {@code label}'s requests answered 2xx within their deadline over a phase, its first seconds left out. */
     static double availability(Results run, String phase, String label) {
-        long offered = settled(run, phase).mapToLong(w -> w.labels().containsKey(label) ? w.labels().get(label).offered() : 0).sum();
-        long good = settled(run, phase).mapToLong(w -> w.labels().containsKey(label) ? w.labels().get(label).goodput() : 0).sum();
+        long offered = perSecond(run, phase, label, Results.LabelRow::offered).sum();
+        long good = perSecond(run, phase, label, Results.LabelRow::goodput).sum();
         return offered == 0 ? 0 : good / (double) offered;
+    }
+
+    /** One of {@code label}'s counts in each settled second of a phase (0 in a second without that label). */
+    private static java.util.stream.LongStream perSecond(Results run, String phase, String label,
+                                                         java.util.function.ToLongFunction<Results.LabelRow> count) {
+        return settled(run, phase).mapToLong(w -> w.labels().containsKey(label) ? count.applyAsLong(w.labels().get(label)) : 0);
     }
 
     private static java.util.stream.Stream<Results.WindowRow> settled(Results run, String phase) {
