@@ -5,7 +5,8 @@
 # is to the mean of the two wrk runs (this machine's speed drifts between runs). That is one round; the bench runs
 # several and reports each round's ratio and their median (wrk alone measured 24.9k-45.3k requests/s within minutes
 # here, so one round's ratio moves with the machine). Target: median >= 0.8x wrk.
-# Not part of the tests. Usage: bench/run-generator-bench.sh [seconds per step (5)] [rounds (3)]
+# The generator may open as many connections as wrk keeps (32) unless told otherwise.
+# Not part of the tests. Usage: bench/run-generator-bench.sh [seconds per step (5)] [rounds (3)] [generator connections (32)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source <(sed -n '/^java_version()/,/^}/p;/^find_jdk()/,/^}/p' headroom)
@@ -13,7 +14,9 @@ find_jdk
 command -v wrk >/dev/null || { echo "bench: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 SECONDS_PER_STEP=${1:-5}
 ROUNDS=${2:-3}
-[[ "$SECONDS_PER_STEP" =~ ^[1-9][0-9]*$ && "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "bench: seconds per step and rounds must be positive whole numbers" >&2; exit 2; }
+CONNECTIONS=${3:-32}
+[[ "$SECONDS_PER_STEP" =~ ^[1-9][0-9]*$ && "$ROUNDS" =~ ^[1-9][0-9]*$ && "$CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || {
+  echo "bench: seconds per step, rounds and connections must be positive whole numbers" >&2; exit 2; }
 ./mvnw -q -B -DskipTests package
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$JAVA_HOME/bin/java" -jar providers/target/headroom-providers-exec.jar --port "$PORT" >/tmp/headroom-generator-bench-providers.log 2>&1 &
@@ -21,6 +24,7 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.1; done
 URL=http://127.0.0.1:$PORT/health
+echo "bench: generator connections: $CONNECTIONS"
 echo "bench: machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "bench: warming the server up (wrk, 5 s)"; wrk -t2 -c32 -d5s "$URL" >/dev/null
 RATIOS=$(mktemp)
@@ -30,14 +34,14 @@ echo "bench: round $ROUND of $ROUNDS"
 WRK=$(wrk -t2 -c32 -d10s "$URL" | awk '/Requests\/sec/ {print $2}')
 echo "bench: wrk -t2 -c32 -d10s: $WRK requests/s"
 OUT=$(mktemp -d)
-python3 - "$WRK" "$SECONDS_PER_STEP" "$URL" > "$OUT/scenario.yaml" <<'PY'
+python3 - "$WRK" "$SECONDS_PER_STEP" "$URL" "$CONNECTIONS" > "$OUT/scenario.yaml" <<'PY'
 import sys
-wrk, step, url = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-rates = [round(wrk * f) for f in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0)]
+wrk, step, url, connections = float(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+rates = [round(wrk * f) for f in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.9, 1.0, 1.1, 1.2)]
 base = url.rsplit("/health", 1)[0]
 print(f"""name: generator-bench
 target: {{url: "{base}", metrics: none}}
-limits: {{maxSeconds: {len(rates) * step + 5}, maxRequests: 100000000, maxInFlight: 20000, maxConnections: 128}}
+limits: {{maxSeconds: {len(rates) * step + 5}, maxRequests: 100000000, maxInFlight: 20000, maxConnections: {connections}}}
 operations: [{{name: health, weight: 1, path: /health, timeoutMs: 2000}}]
 phases: [{{name: steps, type: steps, steps: {rates}, stepSeconds: {step}}}]
 """)
