@@ -89,6 +89,14 @@ class DashboardBrowserTest extends CommerceTestSupport {
         long stuckOrder = placeOrder(shop, order(product, 1, "4242424242424242")).json().get("id").asLong();
         awaitOrder(shop, stuckOrder, status("PAYMENT_STUCK"));
         providers("DELETE", "/faults/payments", null);
+        // The handler marks the order stuck on the job's last attempt, before the worker commits the dead-lettering.
+        waitFor("the stuck order's charge job in the dead-letter queue", () -> {
+            try {
+                return !queue.deadJobs("payments", 10).isEmpty();
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException("could not read the dead-letter queue", e);
+            }
+        });
         List<DeadJob> deadJobs = queue.deadJobs("payments", 10);
         assertThat(deadJobs).as("the stuck order's charge job, and no other").hasSize(1);
         DeadJob dead = deadJobs.getFirst();
