@@ -21,21 +21,22 @@ class PoisonJobsProofIT {
     }
 
     /**
-     * Healthy orders the phase placed and paid within it (by the time the order moved to PAID), per second, its first 3
-     * seconds left out of the window. Payments of orders placed before the phase are counted apart ({@code carriedIn}):
-     * in one run a backlog the warm-up left drained into the clean phase (107 paid/s against 100 offered), and the
-     * poisoned phase, paid at 100.1/s, was then judged 0.935x of it.
+     * Healthy orders placed in a phase's window and paid within it (by the time the order moved to PAID), per second;
+     * the window leaves out the phase's first 3 seconds, for the orders' placing and their payment alike. Payments in
+     * the window of orders placed before it are counted apart ({@code carriedIn}). Counting every payment in the
+     * window, or those of every order the phase placed, credited the clean phase with the orders of its first seconds,
+     * paid late as the rate doubled after the warm-up: 106-107 paid/s against 100 offered in two runs, and the
+     * poisoned phase, paid at 100/s, was judged 0.935x and 0.944x of it.
      */
     private static Paid healthyPaid(ProofSystem system, Results run, String phase) throws Exception {
         Results.PhaseSummary p = run.phases().stream().filter(x -> x.name().equals(phase)).findFirst().orElseThrow();
         Instant start = Instant.parse(run.startedAt());
-        Instant placedFrom = start.plusMillis(Math.round(p.start() * 1000));
         Instant from = start.plusMillis(Math.round((p.start() + 3) * 1000));
         Instant to = start.plusMillis(Math.round(p.end() * 1000));
         String paidInWindow = "SELECT count(*) FROM orders.orders WHERE status = 'PAID' AND card_last4 <> '0005' AND updated_at >= '%s' AND updated_at < '%s'"
                 .formatted(from, to);
-        long own = system.count(paidInWindow + " AND created_at >= '%s'".formatted(placedFrom));
-        long carriedIn = system.count(paidInWindow + " AND created_at < '%s'".formatted(placedFrom));
+        long own = system.count(paidInWindow + " AND created_at >= '%s'".formatted(from));
+        long carriedIn = system.count(paidInWindow + " AND created_at < '%s'".formatted(from));
         return new Paid(own / (Duration.between(from, to).toMillis() / 1000.0), carriedIn);
     }
 
@@ -62,8 +63,8 @@ class PoisonJobsProofIT {
                     Beside 100 healthy orders/s, 5% of the payment jobs are poison: the provider answers them 500 on every \
                     attempt. Each poison job uses its ten attempts and ends in the dead-letter queue (its order PAYMENT_STUCK, \
                     ready to replay), every healthy order is paid, and healthy payments per second stay within 5% of the same \
-                    load without poison (the payments of the orders each phase placed, so that a backlog carried in from the \
-                    phase before does not count for either). The proof caps the queue's backoff at 2 s (default 5 min) so that \
+                    load without poison (the payments, within each phase's window, of the orders placed in it, so that a \
+                    backlog carried in from before does not count for either). The proof caps the queue's backoff at 2 s (default 5 min) so that \
                     the ten attempts fit in the run.""",
                     new ProofVerdict.Builder()
                             .check("poison share of the payment jobs while poisoned", "%.1f%% (%d poison orders)".formatted(share * 100, poisonOrders),
@@ -72,10 +73,10 @@ class PoisonJobsProofIT {
                                     deadCharges == poisonOrders && poisonOrders > 0)
                             .check("poison orders PAYMENT_STUCK", "%d of %d".formatted(poisonStuck, poisonOrders), "all", poisonStuck == poisonOrders)
                             .atMost("healthy orders not paid 90 s after the run", healthyNotPaid, 0, "%.0f")
-                            .check("healthy payments per second, poisoned / clean (orders each phase placed)", "%.3f (%.1f/s vs %.1f/s)".formatted(
+                            .check("healthy payments per second, poisoned / clean (orders placed and paid in the window)", "%.3f (%.1f/s vs %.1f/s)".formatted(
                                     poisoned.perSecond() / clean.perSecond(), poisoned.perSecond(), clean.perSecond()),
                                     "≥ 0.95", poisoned.perSecond() / clean.perSecond() >= 0.95)
-                            .check("healthy payments in the window of orders placed before the phase, clean / poisoned",
+                            .check("healthy payments in the window of orders placed before it, clean / poisoned",
                                     "%d / %d".formatted(clean.carriedIn(), poisoned.carriedIn()), "recorded", true)
                             .check("charge calls the poison cost the provider", "%d (%.1f per poison order)".formatted(poisonCalls,
                                     poisonCalls / (double) Math.max(1, poisonOrders)), "recorded", true),
