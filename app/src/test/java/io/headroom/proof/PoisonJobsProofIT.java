@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 @FreshDatabase
 class PoisonJobsProofIT {
 
-    /** Healthy payments in a phase's window: those of orders the phase itself placed, and those carried in from before it. */
+    /** Healthy payments in a phase's window: per second for orders placed in the window, and a count for orders placed before it. */
     record Paid(double perSecond, long carriedIn) {
     }
 
