@@ -5,7 +5,7 @@ import java.time.Duration;
 /** A request admission control turned away before it did any work. */
 public final class Rejected extends Exception {
 
-    /** Why; the first two are the tenant's doing (429), the rest the system's state (503). */
+    /** Why; the first two are the tenant's doing (always 429), the rest the system's state (429 or 503, the caller's choice). */
     public enum Reason {
         /** The tenant used up its rate quota (token bucket). */
         TENANT_QUOTA,
@@ -42,7 +42,7 @@ public final class Rejected extends Exception {
         return quota;
     }
 
-    /** Whether this is the tenant's own limit (HTTP 429) rather than the system's (503). */
+    /** Whether this is the tenant's own limit (HTTP 429) rather than the system's state (429 or 503, as the caller chooses). */
     public boolean tenantLimited() {
         return reason == Reason.TENANT_QUOTA || reason == Reason.TENANT_BUSY;
     }

@@ -36,7 +36,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * work: the route's class (lowered by a {@code Priority} header if the client asks), the deadline (from
  * {@code Request-Timeout} in milliseconds, or the class's default), then {@link Admission#acquire}. Admitted
  * requests run with the deadline bound to their thread and get the tenant's {@code RateLimit} headers; rejected
- * ones get 429 (the tenant's limit) or 503 (the system's) as problem+json with {@code Retry-After}.
+ * ones get problem+json with {@code Retry-After}: 429 for the tenant's own limit, and for the system's state the
+ * configured {@code overload-status} (429 unless set to 503; see {@link AdmissionProperties#getOverloadStatus}).
  */
 class AdmissionFilter extends OncePerRequestFilter implements Ordered {
 
@@ -175,7 +176,7 @@ class AdmissionFilter extends OncePerRequestFilter implements Ordered {
         if (r.quota() != null) {
             rateLimitHeaders(response, r.quota());
         }
-        HttpStatus status = r.tenantLimited() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.SERVICE_UNAVAILABLE;
+        HttpStatus status = r.tenantLimited() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.valueOf(properties.getOverloadStatus());
         String type = switch (r.reason()) {
             case TENANT_QUOTA -> "tenant-over-quota";
             case TENANT_BUSY -> "tenant-busy";

@@ -33,6 +33,14 @@ public class AdmissionProperties {
     private Map<Priority, Integer> queueSizes = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 100, Priority.DEFAULT, 50, Priority.SHEDDABLE, 20));
     private Duration maxWait = Duration.ofMillis(200);
     /**
+     * The status of a request refused for the system's state (overloaded, or its deadline passed while it waited): 429 by
+     * default, as Netflix's concurrency-limits servlet filter does, or 503. Tomcat closes the connection after every 503
+     * ({@code Http11Processor.statusDropsConnection}), so at 5x overload each refusal costs the client a new connection and
+     * the server an accept; measured here, that overflowed the listen queue and cut goodput (README, "Refused requests
+     * cost a connection each"). A tenant's own limit is always 429.
+     */
+    private int overloadStatus = 429;
+    /**
      * How long a class's queue may stand (never empty) before new waiters get only 5 ms, served newest first (CoDel).
      * 500 ms, not CoDel's usual 100 ms: this shared machine stalls for 300-500 ms now and then, and with 100 ms the
      * queue that built in a stall was shed after it (the noisy-neighbour proof lost up to 2.6% of the six quiet
@@ -71,6 +79,13 @@ public class AdmissionProperties {
     public void setQueueSizes(Map<Priority, Integer> value) { this.queueSizes = value; }
     public Duration getMaxWait() { return maxWait; }
     public void setMaxWait(Duration value) { this.maxWait = value; }
+    public int getOverloadStatus() { return overloadStatus; }
+    public void setOverloadStatus(int value) {
+        if (value != 429 && value != 503) {
+            throw new IllegalArgumentException("headroom.admission.overload-status must be 429 or 503, got " + value);
+        }
+        this.overloadStatus = value;
+    }
     public Duration getCodelInterval() { return codelInterval; }
     public void setCodelInterval(Duration value) { this.codelInterval = value; }
     public int getMetricTenants() { return metricTenants; }

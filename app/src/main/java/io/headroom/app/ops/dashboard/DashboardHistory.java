@@ -28,8 +28,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class DashboardHistory {
 
-    /** Admission's own 503s: turned away before any work, which is shedding, not an error. */
-    private static final Set<String> SHED_503_REASONS = Set.of("overloaded", "deadline");
+    /**
+     * The reasons for which admission answers with {@code headroom.admission.overload-status}: when that is 503, these
+     * 503s were turned away before any work, which is shedding, not an error.
+     */
+    private static final Set<String> OVERLOAD_REASONS = Set.of("overloaded", "deadline");
 
     /** One interval. Rates per second; {@code null} where the signal does not exist (naive mode has no limit). */
     public record Sample(Instant at, double requestsPerSecond, double errorsPerSecond, double shedPerSecond,
@@ -52,6 +55,8 @@ public class DashboardHistory {
     private final Clock clock;
     private final Duration interval;
     private final int capacity;
+    /** Whether admission refuses for overload with 503 (then those 503s are not errors) rather than 429. */
+    private final boolean overloadShedIs503;
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
     /** The counters' values at the previous sample, by meter id. */
     private final Map<Meter.Id, Double> previous = new HashMap<>();
@@ -59,12 +64,14 @@ public class DashboardHistory {
 
     DashboardHistory(MeterRegistry registry, LatencyWindow latency, Clock clock,
                      @Value("${headroom.dashboard.sample-interval:5s}") Duration interval,
-                     @Value("${headroom.dashboard.history:1h}") Duration history) {
+                     @Value("${headroom.dashboard.history:1h}") Duration history,
+                     @Value("${headroom.admission.overload-status:429}") int overloadStatus) {
         if (interval.isZero() || interval.isNegative() || history.compareTo(interval) < 0) {
             throw new IllegalArgumentException("headroom.dashboard.sample-interval must be positive and at most "
                     + "headroom.dashboard.history, got " + interval + " and " + history);
         }
         this.registry = registry;
+        this.overloadShedIs503 = overloadStatus == 503;
         this.latency = latency;
         this.clock = clock;
         this.interval = interval;
@@ -109,7 +116,7 @@ public class DashboardHistory {
         for (Counter c : registry.find("headroom.admission.rejected").counters()) {
             double d = increase(c.getId(), c.count());
             shed += d;
-            if (SHED_503_REASONS.contains(c.getId().getTag("reason"))) {
+            if (overloadShedIs503 && OVERLOAD_REASONS.contains(c.getId().getTag("reason"))) {
                 shed503 += d;
             }
             shedByClass.merge(c.getId().getTag("class"), d / seconds, Double::sum);

@@ -18,7 +18,7 @@ class DashboardHistoryTest {
     private final MutableClock clock = new MutableClock();
     private final MeterRegistry registry = new SimpleMeterRegistry();
     private final LatencyWindow latency = new LatencyWindow();
-    private final DashboardHistory history = new DashboardHistory(registry, latency, clock, Duration.ofSeconds(5), Duration.ofSeconds(20));
+    private final DashboardHistory history = new DashboardHistory(registry, latency, clock, Duration.ofSeconds(5), Duration.ofSeconds(20), 503);
 
     private void requests(String uri, String status, int n) {
         Timer t = Timer.builder("http.server.requests").tag("uri", uri).tag("status", status).register(registry);
@@ -66,6 +66,20 @@ class DashboardHistoryTest {
     }
 
     @Test
+    void withOverloadRefusedAs429EveryServerErrorIsAnError() {
+        DashboardHistory with429 = new DashboardHistory(registry, latency, clock, Duration.ofSeconds(5), Duration.ofSeconds(20), 429);
+        requests("/v1/orders", "503", 10);
+        requests("/v1/orders", "429", 6);
+        rejected("overloaded", 6);
+        clock.advance(Duration.ofSeconds(5));
+        with429.sample();
+
+        DashboardHistory.Sample s = with429.since(Duration.ofMinutes(1)).getLast();
+        assertThat(s.errorsPerSecond()).as("the 6 refusals were 429s, so all 10 503s are errors").isEqualTo(2.0);
+        assertThat(s.shedPerSecond()).isEqualTo(1.2);
+    }
+
+    @Test
     void gaugesAreReadAsTheyAreAndTheHistoryIsBounded() {
         AtomicLong limit = new AtomicLong(20);
         registry.gauge("headroom.admission.limit", limit);
@@ -86,7 +100,7 @@ class DashboardHistoryTest {
 
     @Test
     void anIntervalLongerThanTheHistoryIsRefused() {
-        assertThatThrownBy(() -> new DashboardHistory(registry, latency, clock, Duration.ofMinutes(2), Duration.ofMinutes(1)))
+        assertThatThrownBy(() -> new DashboardHistory(registry, latency, clock, Duration.ofMinutes(2), Duration.ofMinutes(1), 429))
                 .hasMessageContaining("headroom.dashboard.sample-interval");
     }
 }
