@@ -108,7 +108,7 @@ public record JobsConfig(Duration lease, Duration heartbeat, Duration pollInterv
         private Duration backoffCap = Duration.ofMinutes(5);
         private int defaultMaxAttempts = 10;
         private int tenantPendingCap = 100_000;
-        private Duration rotationInterval = Duration.ofSeconds(10);
+        private Duration rotationInterval = Duration.ofSeconds(2);
         private Duration discoveryInterval = Duration.ofSeconds(1);
         private Duration deadRetention = Duration.ofDays(14);
         private Duration handledRetention = Duration.ofDays(7);
