@@ -1,5 +1,8 @@
 package io.headroom.admission;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -13,7 +16,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,7 +27,10 @@ import java.util.function.LongSupplier;
  * work. In order:
  * <ol>
  *   <li><b>Deadline</b>: a request whose deadline has passed is not started.</li>
- *   <li><b>Tenant quota</b>: a token bucket per tenant (Bucket4j), rate and burst by plan → 429.</li>
+ *   <li><b>Tenant quota</b>: a token bucket per tenant (Bucket4j), rate and burst by plan → 429. Buckets are kept
+ *       only for tenants seen lately: a bucket left alone for {@code burst / perSecond} seconds is full again, so it
+ *       is dropped and a new, full one made on the tenant's next request — the same answer, and memory that follows
+ *       the tenants active now, not every tenant ever seen.</li>
  *   <li><b>Concurrency limit</b> ({@link GradientLimit}): at most {@code limit} requests in flight, with a
  *       guaranteed share per class (70/20/10 by default); a class may borrow what the others leave idle.</li>
  *   <li><b>Tenant share</b>: a tenant may hold at most {@code tenantMaxShare} of the limit, and of each class's
@@ -151,9 +156,13 @@ public final class Admission {
     private final Map<Priority, ClassQueue> queues = new EnumMap<>(Priority.class);
     private final Map<Priority, Integer> inflightByClass = new EnumMap<>(Priority.class);
     private final Map<String, Integer> inflightByTenant = new HashMap<>();
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Cache<String, TenantBucket> buckets;
     private final TimeMeter timeMeter;
     private int inflight;
+
+    /** A tenant's bucket and how long it may sit unused before it is full again (nanoseconds). */
+    private record TenantBucket(Bucket bucket, long refillNanos) {
+    }
 
     public Admission(GradientLimit limit, Settings settings, Clock clock, LongSupplier nanoTime, AdmissionEvents events) {
         this.limit = limit;
@@ -172,6 +181,11 @@ public final class Admission {
                 return false;
             }
         };
+        this.buckets = Caffeine.newBuilder()
+                .ticker(nanoTime::getAsLong)
+                .executor(Runnable::run) // housekeeping on the caller's thread: no pool, and deterministic in tests
+                .expireAfter(Expiry.accessing((String tenant, TenantBucket b) -> Duration.ofNanos(b.refillNanos())))
+                .build();
         for (Priority p : Priority.values()) {
             queues.put(p, new ClassQueue());
             inflightByClass.put(p, 0);
@@ -185,6 +199,21 @@ public final class Admission {
     /** The latency the adaptive limit considers normal for this kind of request (nanoseconds), or -1 if none seen. */
     public long baselineNanos(String kind) {
         return limit.baselineNanos(kind);
+    }
+
+    /**
+     * How many tenants' quota buckets are kept: those that made a request within their bucket's refill time
+     * ({@code burst / perSecond} seconds), plus any not yet swept.
+     */
+    public long trackedTenants() {
+        buckets.cleanUp();
+        return buckets.estimatedSize();
+    }
+
+    /** The time an empty bucket of this plan takes to fill, rounded up to a whole second. */
+    private static long refillNanos(Plan plan) {
+        long seconds = (plan.burst() + plan.perSecond() - 1) / plan.perSecond();
+        return TimeUnit.SECONDS.toNanos(Math.max(1, seconds));
     }
 
     public int inflight() {
@@ -217,9 +246,9 @@ public final class Admission {
         Quota quota = null;
         Plan plan = settings.plans().get(request.plan());
         if (plan != null) {
-            Bucket bucket = buckets.computeIfAbsent(request.tenant(), t -> Bucket.builder()
+            Bucket bucket = buckets.get(request.tenant(), t -> new TenantBucket(Bucket.builder()
                     .addLimit(l -> l.capacity(plan.burst()).refillGreedy(plan.perSecond(), Duration.ofSeconds(1)))
-                    .withCustomTimePrecision(timeMeter).build());
+                    .withCustomTimePrecision(timeMeter).build(), refillNanos(plan))).bucket();
             ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
             long resetSeconds = (long) Math.ceil((double) (plan.burst() - probe.getRemainingTokens()) / plan.perSecond());
             quota = new Quota(plan.burst(), plan.perSecond(), probe.getRemainingTokens(), resetSeconds);

@@ -144,6 +144,44 @@ class AdmissionTest {
     }
 
     @Test
+    void quotaBucketsAreKeptOnlyForTenantsSeenWithinTheirRefillTime() throws Exception {
+        // free: 5/s, burst 10, so an emptied bucket is full again after 2 s.
+        Admission a = admission(settings().withPlans(Map.of("free", new Admission.Plan(5, 10))));
+        for (int t = 0; t < 1_000; t++) {
+            a.acquire(new Admission.Request(Priority.DEFAULT, "tenant-" + t, "free", null)).close();
+        }
+        assertThat(a.trackedTenants()).isEqualTo(1_000);
+
+        // A tenant that spent its burst and waited less than the refill time still has its (partly refilled) bucket.
+        Admission.Request noisy = new Admission.Request(Priority.DEFAULT, "noisy", "free", null);
+        for (int i = 0; i < 10; i++) {
+            a.acquire(noisy).close();
+        }
+        clock.advance(Duration.ofMillis(1_900));
+        assertThat(a.trackedTenants()).as("1.9 s idle: not full yet, so kept").isEqualTo(1_001);
+        for (int i = 0; i < 9; i++) {
+            a.acquire(noisy).close();
+        }
+        assertThatThrownBy(() -> a.acquire(noisy)).as("9.5 tokens refilled, not 10").isInstanceOf(Rejected.class);
+
+        // Past the refill time the idle tenants' buckets are dropped (Caffeine sweeps expired entries on a timer
+        // wheel of about a second's resolution, so allow a few seconds); the one in use stays.
+        for (int s = 0; s < 4; s++) {
+            clock.advance(Duration.ofSeconds(1));
+            a.acquire(noisy).close();
+        }
+        assertThat(a.trackedTenants()).isEqualTo(1);
+
+        // A dropped tenant comes back to a full bucket, as it would have had anyway.
+        Admission.Request back = new Admission.Request(Priority.DEFAULT, "tenant-7", "free", null);
+        for (int i = 0; i < 10; i++) {
+            a.acquire(back).close();
+        }
+        assertThatThrownBy(() -> a.acquire(back)).isInstanceOf(Rejected.class)
+                .satisfies(e -> assertThat(((Rejected) e).reason()).isEqualTo(Rejected.Reason.TENANT_QUOTA));
+    }
+
+    @Test
     void withinAClassTenantsAreServedRoundRobinAndNoTenantTakesMoreThanItsShare() throws Exception {
         Admission a = admission(settings().withTenantMaxShare(0.5));
         Admission.Permit n1 = a.acquire(req(Priority.DEFAULT, "noisy"));

@@ -22,8 +22,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Admission control in the app: one {@link Admission} for the instance, its filter, and its metrics
- * ({@code headroom.admission.*}: limit, in flight, queued and wait per class, admitted and rejected per class and
- * reason, and per tenant for the top {@code metric-tenants} by traffic, see {@link TopTenantLabels}). Off with {@code headroom.admission.enabled=false}.
+ * ({@code headroom.admission.*}: limit, in flight, queued and wait per class, tenant quota buckets kept, admitted and
+ * rejected per class and reason, and per tenant for the top {@code metric-tenants} by traffic, see {@link TopTenantLabels}). Off with {@code headroom.admission.enabled=false}.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AdmissionProperties.class)
@@ -57,6 +57,8 @@ class AdmissionConfiguration {
         });
         Gauge.builder("headroom.admission.limit", admission, Admission::limit).register(registry);
         Gauge.builder("headroom.admission.in.flight", admission, Admission::inflight).register(registry);
+        Gauge.builder("headroom.admission.tenant.buckets", admission, Admission::trackedTenants)
+                .description("tenants whose quota bucket is kept: those seen within its refill time").register(registry);
         for (Priority c : Priority.values()) {
             Gauge.builder("headroom.admission.queued", admission, a -> a.queued(c)).tag("class", c.name()).register(registry);
         }
