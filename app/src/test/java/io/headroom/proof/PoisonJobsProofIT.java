@@ -60,7 +60,7 @@ class PoisonJobsProofIT {
                     Instant.parse(run.startedAt()).plusMillis(Math.round(run.phases().getLast().start() * 1000))));
 
             ProofVerdict verdict = system.verdict(6, "Poison jobs", """
-                    Beside 100 healthy orders/s, 5% of the payment jobs are poison: the provider answers them 500 on every \
+                    Beside 60 healthy orders/s, 5% of the payment jobs are poison: the provider answers them 500 on every \
                     attempt. Each poison job uses its ten attempts and ends in the dead-letter queue (its order PAYMENT_STUCK, \
                     ready to replay), every healthy order is paid, and healthy payments per second stay within 5% of the same \
                     load without poison (the payments, within each phase's window, of the orders placed in it, so that a \
