@@ -13,7 +13,9 @@
 # between G1's old-generation cycles it also counts every object promoted since, dead or alive, and its level follows
 # the collector's heuristics. For a soak the question is what stays live, so the script asks the app's JVM for a full
 # collection every HEADROOM_SOAK_GC_EVERY seconds (60; 0 = never) with `jcmd <pid> GC.run`: at each of those
-# points the figure is the live heap.
+# points the figure is the live heap. HEADROOM_SOAK_HISTOGRAM_EVERY=N (seconds; 0 = never, the default) also writes a class
+# histogram of the live heap (`jcmd <pid> GC.class_histogram`, itself after a full collection) to
+# $OUT/histogram-<seconds>.txt every N seconds, to see what a rising heap is made of.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source <(sed -n '/^java_version()/,/^}/p;/^find_jdk()/,/^}/p' headroom)
@@ -46,6 +48,17 @@ if [ "$GC_EVERY" -gt 0 ]; then
   GC_LOOP=$!
   trap 'kill $GC_LOOP 2>/dev/null || true; kill -TERM $UP 2>/dev/null || true; wait $UP 2>/dev/null || true' EXIT
   echo "bench: a full collection of the app's heap (pid $APP_PID) every ${GC_EVERY} s, so heap after GC is what is live"
+fi
+HISTOGRAM_EVERY=${HEADROOM_SOAK_HISTOGRAM_EVERY:-0}
+if [ "$HISTOGRAM_EVERY" -gt 0 ]; then
+  APP_PID=${APP_PID:-$(pgrep -f -- "-jar .*headroom-app.jar --server.port=$HEADROOM_PORT" | head -1)}
+  (elapsed=0; while sleep "$HISTOGRAM_EVERY"; do
+     elapsed=$((elapsed + HISTOGRAM_EVERY))
+     "$JAVA_HOME/bin/jcmd" "$APP_PID" GC.class_histogram >"$OUT/histogram-$elapsed.txt" || exit 0
+   done) &
+  HISTOGRAM_LOOP=$!
+  trap 'kill ${GC_LOOP:-} $HISTOGRAM_LOOP 2>/dev/null || true; kill -TERM $UP 2>/dev/null || true; wait $UP 2>/dev/null || true' EXIT
+  echo "bench: a class histogram of the app's live heap every ${HISTOGRAM_EVERY} s in $OUT/histogram-<seconds>.txt"
 fi
 echo "bench: machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
 echo "bench: soak ($SCENARIO) against the hardened system on port $HEADROOM_PORT; results in $OUT"
