@@ -63,7 +63,12 @@ class OverloadProofIT {
                             .atLeast("checkouts answered 201 within 2 s at 2x", hardened.checkout2x() * 100, 99.9, "%.2f%%").notGating()
                             .atLeast("checkouts answered 201 within 2 s at 5x", hardened.checkout5x() * 100, 99.9, "%.2f%%").notGating()
                             .atMost("requests answered with an error other than shedding (5xx other than 503, time-outs), 2x and 5x",
-                                    hardened.errors(), 0, "%.0f").notGating(),
+                                    hardened.errors(), 0, "%.0f").notGating()
+                            // The ratios above are only as good as the capacity: on 2026-12-06 the limit fell to its floor
+                            // in the steps and shed there, the steps measured 433/s, and the system then served 624/s at 5x
+                            // (1.44x "capacity"), a third of the ~1,350/s measured on 2026-12-03 with the same code.
+                            .atMost("capacity measured by the steps, not cut short by the limit's shedding: goodput at 5x / capacity",
+                                    hardened.ratio5x(), 1.1, "%.3f").notGating(),
                     hardened.run().machine());
             ProofVerdict contrast = system.verdict(9, "Naive contrast: overload", """
                     The same scenario against the naive system (no admission control, deadlines or shedding), right after the \
