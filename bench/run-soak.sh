@@ -41,23 +41,24 @@ if ! autovacuum_on; then
   autovacuum_on || { echo "bench: autovacuum is off on the database (or unknown): a soak would measure that; see $OUT/system.log" >&2; exit 1; }
 fi
 GC_EVERY=${HEADROOM_SOAK_GC_EVERY:-60}
-if [ "$GC_EVERY" -gt 0 ]; then
+HISTOGRAM_EVERY=${HEADROOM_SOAK_HISTOGRAM_EVERY:-0}
+LOOPS=() # background jcmd loops, stopped with the system
+trap 'kill "${LOOPS[@]}" 2>/dev/null || true; kill -TERM $UP 2>/dev/null || true; wait $UP 2>/dev/null || true' EXIT
+if [ "$GC_EVERY" -gt 0 ] || [ "$HISTOGRAM_EVERY" -gt 0 ]; then
   APP_PID=$(pgrep -f -- "-jar .*headroom-app.jar --server.port=$HEADROOM_PORT" | head -1)
   [ -n "$APP_PID" ] || { echo "bench: could not find the app's process (port $HEADROOM_PORT)" >&2; exit 1; }
+fi
+if [ "$GC_EVERY" -gt 0 ]; then
   (while sleep "$GC_EVERY"; do "$JAVA_HOME/bin/jcmd" "$APP_PID" GC.run >/dev/null || exit 0; done) &
-  GC_LOOP=$!
-  trap 'kill $GC_LOOP 2>/dev/null || true; kill -TERM $UP 2>/dev/null || true; wait $UP 2>/dev/null || true' EXIT
+  LOOPS+=($!)
   echo "bench: a full collection of the app's heap (pid $APP_PID) every ${GC_EVERY} s, so heap after GC is what is live"
 fi
-HISTOGRAM_EVERY=${HEADROOM_SOAK_HISTOGRAM_EVERY:-0}
 if [ "$HISTOGRAM_EVERY" -gt 0 ]; then
-  APP_PID=${APP_PID:-$(pgrep -f -- "-jar .*headroom-app.jar --server.port=$HEADROOM_PORT" | head -1)}
   (elapsed=0; while sleep "$HISTOGRAM_EVERY"; do
      elapsed=$((elapsed + HISTOGRAM_EVERY))
      "$JAVA_HOME/bin/jcmd" "$APP_PID" GC.class_histogram >"$OUT/histogram-$elapsed.txt" || exit 0
    done) &
-  HISTOGRAM_LOOP=$!
-  trap 'kill ${GC_LOOP:-} $HISTOGRAM_LOOP 2>/dev/null || true; kill -TERM $UP 2>/dev/null || true; wait $UP 2>/dev/null || true' EXIT
+  LOOPS+=($!)
   echo "bench: a class histogram of the app's live heap every ${HISTOGRAM_EVERY} s in $OUT/histogram-<seconds>.txt"
 fi
 echo "bench: machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, JDK $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)"
