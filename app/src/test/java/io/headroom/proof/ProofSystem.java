@@ -33,8 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole system as real processes for one verdict of the proof suite: the payment and email simulators
- * ({@code providers/target/headroom-providers-exec.jar}) and the app ({@code app/target/headroom-app.jar}) on free
- * loopback ports, on the database the test gives. The app is started here or by the lab (a scenario with
+ * ({@code providers/target/headroom-providers-exec.jar}) and the app ({@code app/target/headroom-app.jar}, extracted and
+ * started with a JVM AOT cache: {@link AppImage}) on free loopback ports, on the database the test gives. The app is started here or by the lab (a scenario with
  * {@code target.command}, for kill faults); {@link #lab} runs a scenario of {@code lab/scenarios/proof/} against it
  * with the ports, database and jars as defines. Everything a verdict writes goes to {@code app/target/proof/<name>/}.
  * Closing stops every process it started.
@@ -79,6 +79,7 @@ final class ProofSystem implements AutoCloseable {
         system.providers = new ProcessBuilder(java(), "-jar", PROVIDERS_JAR.toString(), "--port", Integer.toString(system.providersPort))
                 .redirectErrorStream(true).redirectOutput(system.dir.resolve("providers.log").toFile()).start();
         system.awaitHealthy(system.providers, system.providersPort, "/health", "providers.log");
+        AppImage.prepare(system.appArguments(), system.dir.resolve("app-image.log"));
         return system;
     }
 
@@ -88,11 +89,15 @@ final class ProofSystem implements AutoCloseable {
 
     /** The app's command line, as the scenarios' {@code target.command} spells it too. */
     List<String> appCommand(String... properties) {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-jar", APP_JAR.toString(), "--server.port=" + appPort,
-                "--spring.datasource.url=" + dbUrl, "--headroom.operator-key=" + OPERATOR_KEY, "--headroom.providers.payments-url=" + providersUrl(),
-                "--headroom.providers.email-url=" + providersUrl()));
+        List<String> command = new ArrayList<>(AppImage.command());
+        command.addAll(appArguments());
         command.addAll(List.of(properties));
         return command;
+    }
+
+    private List<String> appArguments() {
+        return List.of("--server.port=" + appPort, "--spring.datasource.url=" + dbUrl, "--headroom.operator-key=" + OPERATOR_KEY,
+                "--headroom.providers.payments-url=" + providersUrl(), "--headroom.providers.email-url=" + providersUrl());
     }
 
     /** Starts the app (with extra {@code --property=value} arguments) and waits until it is healthy. */
@@ -119,11 +124,13 @@ final class ProofSystem implements AutoCloseable {
 
     /**
      * Runs {@code lab/scenarios/proof/<scenario>} against the system; its results go to {@code <dir>/<label>}. The
-     * defines a scenario's commands may use: java, appJar, port, db, providers, operatorKey, root, and {@code extra}.
+     * defines a scenario's commands may use: java, appJar (the extracted app), aotCache (its JVM AOT cache), port, db,
+     * providers, operatorKey, root, and {@code extra}.
      */
     Results lab(String scenario, String label, Map<String, String> extra) throws IOException {
         Path out = dir.resolve(label);
-        Map<String, String> defines = new LinkedHashMap<>(Map.of("java", java(), "appJar", APP_JAR.toString(), "port", Integer.toString(appPort),
+        Map<String, String> defines = new LinkedHashMap<>(Map.of("java", java(), "appJar", AppImage.JAR.toString(), "aotCache",
+                AppImage.CACHE.toString(), "port", Integer.toString(appPort),
                 "db", dbUrl, "providers", providersUrl(), "operatorKey", OPERATOR_KEY, "root", ROOT.toString()));
         defines.putAll(extra);
         List<String> args = new ArrayList<>(List.of("run", SCENARIOS.resolve(scenario).toString(), "--target", appUrl(), "--providers", providersUrl(),

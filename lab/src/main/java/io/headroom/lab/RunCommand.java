@@ -113,7 +113,18 @@ final class RunCommand implements Callable<Integer> {
         System.err.printf("lab: running %s (%s) for %.0f s%n", scenario.name(), label, scenario.seconds());
         long start = System.nanoTime();
         Thread scraping = scraper == null ? null : scraper.start(start);
-        Thread faulting = faults.start(start);
+        Thread faulting = faults.start(start, () -> {
+            Double after = scenario.limits().endAfterFaults();
+            if (after != null) {
+                double cleared = (System.nanoTime() - start) / 1e9;
+                double end = Math.ceil(cleared + after); // a whole second, so that the last window is a whole one
+                if (end < scenario.seconds()) {
+                    System.err.printf("%nlab: the last fault cleared at %.1f s; the run ends at %.0f s (limits.endAfterFaults: %.0f s)%n",
+                            cleared, end, after);
+                }
+                generator.stopBy(start + (long) (end * 1e9));
+            }
+        });
         Generator.Summary summary;
         try {
             summary = generator.run();

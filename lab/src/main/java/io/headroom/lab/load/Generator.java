@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * When the generator itself falls behind, requests start late and are counted as late; when it already has
  * {@code limits.maxInFlight} requests open, a request is not sent and counted as dropped — never skipped
  * silently. The run stops by itself at the end of its phases, at {@code limits.maxRequests}, or at
- * {@code limits.maxSeconds}.
+ * {@code limits.maxSeconds}; or earlier, when told to by {@link #stopBy(long)}.
  */
 public final class Generator {
 
@@ -66,6 +66,8 @@ public final class Generator {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong late = new AtomicLong();
     private volatile double capacity = Double.NaN;
+    /** No request intended at or after this instant ({@link System#nanoTime()}) is sent: see {@link #stopBy(long)}. */
+    private volatile long stopAt = Long.MAX_VALUE;
     private final double totalWeight;
 
     /** {@code transport} carries at most {@code limits.maxConnections} requests on the wire; the rest wait their turn. */
@@ -117,6 +119,7 @@ public final class Generator {
         long hardStop = start + (long) (scenario.limits().maxSeconds() * 1e9);
         Thread ticker = Thread.ofVirtual().name("lab-progress").start(() -> tick(start));
         boolean stoppedAtLimit = false;
+        boolean stoppedEarly = false;
         try {
             phases:
             for (int i = 0; i < schedule.phases().size(); i++) {
@@ -140,6 +143,10 @@ public final class Generator {
                         break;
                     }
                     if (s.next >= hardStop) {
+                        break phases;
+                    }
+                    if (stopped(s.next)) {
+                        stoppedEarly = true;
                         break phases;
                     }
                     double t = (s.next - start) / 1e9;
@@ -173,7 +180,25 @@ public final class Generator {
             drain();
             ticker.interrupt();
         }
-        return new Summary((System.nanoTime() - start) / 1e9, intended.get(), dropped.get(), late.get(), stoppedAtLimit, capacity);
+        // Told to stop early, the run lasted until then: the seconds spent draining are not a window of load.
+        double seconds = (stoppedEarly ? stopAt - start : System.nanoTime() - start) / 1e9;
+        return new Summary(seconds, intended.get(), dropped.get(), late.get(), stoppedAtLimit, capacity);
+    }
+
+    /**
+     * Ends the run at {@code nanoTime} ({@link System#nanoTime()}) if its phases last longer: requests intended from
+     * then on are not sent (nor counted as intended), and the run drains what is in flight as at its normal end. Safe
+     * to call from any thread; a later call can only bring the end forward.
+     */
+    public synchronized void stopBy(long nanoTime) {
+        if (stopAt == Long.MAX_VALUE || nanoTime - stopAt < 0) {
+            stopAt = nanoTime;
+        }
+    }
+
+    private boolean stopped(long intendedAt) {
+        long stop = stopAt;
+        return stop != Long.MAX_VALUE && intendedAt - stop >= 0;
     }
 
     private void send(Stream s, long intendedAt, long runStart, int activeTenants) {

@@ -31,9 +31,13 @@ public record Scenario(String name, String description, Target target, Limits li
 
     /**
      * Hard bounds of a run: it stops by itself at whichever comes first. {@code maxInFlight} requests open at most
-     * (more are dropped and counted), of which {@code maxConnections} on the wire (the rest wait their turn).
+     * (more are dropped and counted), of which {@code maxConnections} on the wire (the rest wait their turn). With
+     * {@code endAfterFaults} (seconds, optional) the run also ends that long after its last fault cleared, if its phases
+     * have not ended by then: a run whose faults take as long as the machine makes them (a kill waits for the restart
+     * before it, which may be slow) can be given phases long enough for the slowest machine without running them out
+     * on a fast one.
      */
-    public record Limits(double maxSeconds, long maxRequests, int maxInFlight, int maxConnections) {
+    public record Limits(double maxSeconds, long maxRequests, int maxInFlight, int maxConnections, Double endAfterFaults) {
     }
 
     /**
@@ -159,10 +163,10 @@ public record Scenario(String name, String description, Target target, Limits li
         t = new Target(t.url() == null ? "http://127.0.0.1:8080" : t.url(), t.providers() == null ? "http://127.0.0.1:8090" : t.providers(),
                 t.metrics() == null ? "/actuator/prometheus" : t.metrics().equals("none") ? null : t.metrics(),
                 t.command() == null || t.command().isEmpty() ? null : List.copyOf(t.command()), t.health() == null ? "/actuator/health" : t.health());
-        Limits l = limits == null ? new Limits(0, 0, 0, 0) : limits;
+        Limits l = limits == null ? new Limits(0, 0, 0, 0, null) : limits;
         int inFlight = l.maxInFlight() == 0 ? 10_000 : l.maxInFlight();
         l = new Limits(l.maxSeconds() == 0 ? 600 : l.maxSeconds(), l.maxRequests() == 0 ? 2_000_000 : l.maxRequests(), inFlight,
-                l.maxConnections() == 0 ? Math.min(256, inFlight) : l.maxConnections());
+                l.maxConnections() == 0 ? Math.min(256, inFlight) : l.maxConnections(), l.endAfterFaults());
         Setup st = setup == null ? new Setup("none", 0, 0, null) : new Setup(setup.kind() == null ? "none" : setup.kind(),
                 setup.products() == 0 ? 20 : setup.products(), setup.stock() == 0 ? 1_000_000 : setup.stock(),
                 setup.plan() == null ? "premium" : setup.plan());
@@ -198,6 +202,8 @@ public record Scenario(String name, String description, Target target, Limits li
         require(limits.maxInFlight() > 0, at + "limits.maxInFlight must be positive");
         require(limits.maxConnections() > 0 && limits.maxConnections() <= limits.maxInFlight(),
                 at + "limits.maxConnections must be within 1..limits.maxInFlight");
+        require(limits.endAfterFaults() == null || (limits.endAfterFaults() >= 0 && !faults.isEmpty()),
+                at + "limits.endAfterFaults must be at least 0 seconds, and needs faults to end after");
         require(Set.of("none", "headroom").contains(setup.kind()), at + "setup.kind must be 'none' or 'headroom', got '" + setup.kind() + "'");
         require(tenants.count() >= 1 && tenants.count() <= MAX_TENANTS, at + "tenants.count must be within 1.." + MAX_TENANTS);
         require(tenants.zipf() >= 0 && tenants.zipf() <= 5, at + "tenants.zipf must be within 0..5");

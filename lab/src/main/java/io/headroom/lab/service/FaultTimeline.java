@@ -58,7 +58,11 @@ public final class FaultTimeline {
         this.faults = faults.stream().sorted(Comparator.comparingDouble(Fault::at)).toList();
     }
 
-    public Thread start(long runStart) {
+    /**
+     * Injects the faults at their times, each on a thread of its own; {@code whenAllCleared} runs once every fault has
+     * been set and cleared (not when the run was cut short first).
+     */
+    public Thread start(long runStart, Runnable whenAllCleared) {
         return Thread.ofVirtual().name("lab-faults").start(() -> {
             List<Thread> each = new ArrayList<>();
             for (Fault f : faults) {
@@ -67,6 +71,9 @@ public final class FaultTimeline {
             try {
                 for (Thread t : each) {
                     t.join();
+                }
+                if (!faults.isEmpty()) {
+                    whenAllCleared.run();
                 }
             } catch (InterruptedException e) {
                 each.forEach(Thread::interrupt);
