@@ -16,13 +16,17 @@ import java.util.concurrent.TimeUnit;
  * 6.1-7.2 s, extracted with the cache 3.4-4.3 s.
  *
  * <p>Made once per build under {@code app/target/aot/}, again when the jar or the JDK changed. A cache the JVM cannot
- * use (another JDK, other flags) only costs the speed: the JVM says so in the app's log and starts without it.
+ * use (other flags) only costs the speed: the JVM says so in the app's log and starts without it. On a JDK before 25
+ * (the launcher accepts 21) there is no {@code -XX:AOTCacheOutput}: the app then starts from its jar as it is.
  */
 final class AppImage {
 
+    /** Whether this JDK makes AOT caches in one training run (JEP 514, Java 25). */
+    static final boolean SUPPORTED = Runtime.version().feature() >= 25;
     static final Path DIR = ProofSystem.ROOT.resolve("app/target/aot");
-    static final Path JAR = DIR.resolve("headroom-app.jar");
     static final Path CACHE = DIR.resolve("app.aot");
+    /** The jar the app starts from: the extracted one, or without a cache the fat jar. */
+    static final Path JAR = SUPPORTED ? DIR.resolve("headroom-app.jar") : ProofSystem.APP_JAR;
     private static final Path STAMP = DIR.resolve("made-from");
 
     /** The JVM options every start of the app uses; the training run uses them too, as the cache requires. */
@@ -43,6 +47,9 @@ final class AppImage {
      * would) and exits: it serves nothing and calls nothing outside.
      */
     static synchronized void prepare(List<String> arguments, Path log) throws IOException, InterruptedException {
+        if (!SUPPORTED) {
+            return;
+        }
         String source = source();
         if (Files.isRegularFile(STAMP) && Files.readString(STAMP).equals(source) && Files.isRegularFile(JAR) && Files.isRegularFile(CACHE)) {
             return;
@@ -67,8 +74,13 @@ final class AppImage {
     static List<String> command() {
         List<String> command = new ArrayList<>(List.of(ProofSystem.java()));
         command.addAll(JVM_OPTIONS);
-        command.addAll(List.of("-XX:AOTCache=" + CACHE, "-jar", JAR.toString()));
+        command.addAll(List.of(cacheOption(), "-jar", JAR.toString()));
         return command;
+    }
+
+    /** The JVM option that starts the app from its cache; without one, {@code -Xshare:auto}, which is the default. */
+    static String cacheOption() {
+        return SUPPORTED ? "-XX:AOTCache=" + CACHE : "-Xshare:auto";
     }
 
     private static void run(List<String> command, Path log) throws IOException, InterruptedException {

@@ -33,11 +33,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The whole system as real processes for one verdict of the proof suite: the payment and email simulators
- * ({@code providers/target/headroom-providers-exec.jar}) and the app ({@code app/target/headroom-app.jar}, extracted and
- * started with a JVM AOT cache: {@link AppImage}) on free loopback ports, on the database the test gives. The app is started here or by the lab (a scenario with
- * {@code target.command}, for kill faults); {@link #lab} runs a scenario of {@code lab/scenarios/proof/} against it
- * with the ports, database and jars as defines. Everything a verdict writes goes to {@code app/target/proof/<name>/}.
- * Closing stops every process it started.
+ * ({@code providers/target/headroom-providers-exec.jar}) and the app ({@code app/target/headroom-app.jar}, extracted
+ * and started with a JVM AOT cache: {@link AppImage}) on free loopback ports, on the database the test gives. The app
+ * is started here or by the lab (a scenario with {@code target.command}, for kill faults); {@link #lab} runs a
+ * scenario of {@code lab/scenarios/proof/} against it with the ports, database and jars as defines. Everything a
+ * verdict writes goes to {@code app/target/proof/<name>/}. Closing stops every process it started.
  */
 final class ProofSystem implements AutoCloseable {
 
@@ -124,13 +124,13 @@ final class ProofSystem implements AutoCloseable {
 
     /**
      * Runs {@code lab/scenarios/proof/<scenario>} against the system; its results go to {@code <dir>/<label>}. The
-     * defines a scenario's commands may use: java, appJar (the extracted app), aotCache (its JVM AOT cache), port, db,
-     * providers, operatorKey, root, and {@code extra}.
+     * defines a scenario's commands may use: java, appJar (the app's jar), cacheOption (the JVM option that starts it
+     * from its AOT cache), port, db, providers, operatorKey, root, and {@code extra}.
      */
     Results lab(String scenario, String label, Map<String, String> extra) throws IOException {
         Path out = dir.resolve(label);
-        Map<String, String> defines = new LinkedHashMap<>(Map.of("java", java(), "appJar", AppImage.JAR.toString(), "aotCache",
-                AppImage.CACHE.toString(), "port", Integer.toString(appPort),
+        Map<String, String> defines = new LinkedHashMap<>(Map.of("java", java(), "appJar", AppImage.JAR.toString(), "cacheOption",
+                AppImage.cacheOption(), "port", Integer.toString(appPort),
                 "db", dbUrl, "providers", providersUrl(), "operatorKey", OPERATOR_KEY, "root", ROOT.toString()));
         defines.putAll(extra);
         List<String> args = new ArrayList<>(List.of("run", SCENARIOS.resolve(scenario).toString(), "--target", appUrl(), "--providers", providersUrl(),
