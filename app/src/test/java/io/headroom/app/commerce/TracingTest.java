@@ -24,7 +24,8 @@ class TracingTest extends CommerceTestSupport {
                 "Idempotency-Key", "traced-1", "traceparent", "00-" + traceId + "-00f067aa0ba902b7-01");
 
         assertThat(placed.status()).isEqualTo(201);
-        assertThat(placed.headers().firstValue("traceparent")).hasValueSatisfying(v -> assertThat(v).startsWith("00-" + traceId + "-"));
+        assertThat(placed.headers().firstValue("traceparent")).as("the same trace, recorded")
+                .hasValueSatisfying(v -> assertThat(v).startsWith("00-" + traceId + "-").endsWith("-01"));
         awaitOrder(shop, placed.json().get("id").asLong(), status("PAID"));
 
         JsonNode spans = await("the trace", () -> call("GET", "/ops/traces/" + traceId, OPERATOR_KEY, null).json(),

@@ -24,7 +24,7 @@ import org.springframework.web.servlet.HandlerMapping;
  * format (the default) they are fields of the event, not words in a message. Each request also counts towards
  * the SLOs of its admission class ({@link Slos}). Requests turned away by admission control (429/503) are
  * written at most {@code headroom.access-log.rejected-per-second} (10) a second, each such line saying how many
- * before it were not ({@link LogSampler}).
+ * before it were not ({@link PerSecondSampler}).
  */
 @Component
 class AccessLog extends OncePerRequestFilter implements Ordered {
@@ -35,7 +35,7 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
     private final SlowRequests slow;
     private final LatencyWindow latency;
     private final io.micrometer.tracing.Tracer tracer;
-    private final LogSampler rejectedLines;
+    private final PerSecondSampler rejectedLines;
 
     AccessLog(Slos slos, SlowRequests slow, LatencyWindow latency, io.micrometer.tracing.Tracer tracer, Clock clock,
               @Value("${headroom.access-log.rejected-per-second:10}") int rejectedPerSecond) {
@@ -43,7 +43,7 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
         this.slow = slow;
         this.latency = latency;
         this.tracer = tracer;
-        this.rejectedLines = new LogSampler(rejectedPerSecond, clock);
+        this.rejectedLines = new PerSecondSampler(rejectedPerSecond, clock);
     }
 
     @Override
@@ -85,7 +85,7 @@ class AccessLog extends OncePerRequestFilter implements Ordered {
             }
             Object rejected = request.getAttribute(RequestClassTags.REJECTED);
             long leftOut = rejected == null ? 0 : rejectedLines.sample();
-            if (leftOut == LogSampler.LEAVE_OUT) {
+            if (leftOut == PerSecondSampler.LEAVE_OUT) {
                 return; // a flood of turned-away requests: counted by the metrics, sampled here
             }
             try (MDC.MDCCloseable a = MDC.putCloseable("tenant", tenantId);

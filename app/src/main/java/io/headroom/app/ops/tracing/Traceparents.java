@@ -14,8 +14,9 @@ public final class Traceparents {
     private Traceparents() {
     }
 
+    /** The span's traceparent, flagged sampled or not as its trace is (see {@link TraceBudget}). */
     public static String of(Span span) {
-        return "00-" + span.context().traceId() + "-" + span.context().spanId() + "-01";
+        return "00-" + span.context().traceId() + "-" + span.context().spanId() + (Boolean.TRUE.equals(span.context().sampled()) ? "-01" : "-00");
     }
 
     /** The current span's traceparent, or null outside a trace. */
@@ -26,14 +27,16 @@ public final class Traceparents {
 
     /**
      * A started span named {@code name}, child of the span {@code traceparent} names (a job continues the trace of
-     * the request that enqueued it), or of the current span if it names none.
+     * the request that enqueued it), recorded if that trace is (the traceparent's sampled flag); or of the current span
+     * if it names none.
      */
     public static Span startChildOf(Tracer tracer, String traceparent, String name) {
         Matcher m = traceparent == null ? null : FORMAT.matcher(traceparent);
         if (m == null || !m.matches()) {
             return tracer.nextSpan().name(name).start();
         }
-        TraceContext parent = tracer.traceContextBuilder().traceId(m.group(1)).spanId(m.group(2)).sampled(true).build();
+        boolean sampled = (Integer.parseInt(m.group(3), 16) & 1) == 1;
+        TraceContext parent = tracer.traceContextBuilder().traceId(m.group(1)).spanId(m.group(2)).sampled(sampled).build();
         return tracer.spanBuilder().setParent(parent).name(name).start();
     }
 }

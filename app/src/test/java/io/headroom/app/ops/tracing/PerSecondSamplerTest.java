@@ -10,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class LogSamplerTest {
+class PerSecondSamplerTest {
 
     @Test
     void writesAtMostItsRateASecondAndTheNextLineWrittenSaysHowManyWereLeftOut() {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-03T10:00:00.100Z"));
-        LogSampler sampler = new LogSampler(3, clock);
+        PerSecondSampler sampler = new PerSecondSampler(3, clock);
 
         List<Long> first = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -24,7 +24,7 @@ class LogSamplerTest {
         assertThat(first).containsExactly(0L, 0L, 0L, -1L, -1L, -1L, -1L, -1L, -1L, -1L);
 
         clock.advance(Duration.ofMillis(800)); // still the same second
-        assertThat(sampler.sample()).isEqualTo(LogSampler.LEAVE_OUT);
+        assertThat(sampler.sample()).isEqualTo(PerSecondSampler.LEAVE_OUT);
 
         clock.advance(Duration.ofMillis(100)); // 10:00:01.000, a new second
         assertThat(sampler.sample()).as("the first line of the new second counts the 8 left out").isEqualTo(8);
@@ -33,9 +33,9 @@ class LogSamplerTest {
 
     @Test
     void aRateOfZeroLeavesOutEveryLineAndANegativeOneIsRefused() {
-        LogSampler none = new LogSampler(0, new MutableClock(Instant.EPOCH));
-        assertThat(none.sample()).isEqualTo(LogSampler.LEAVE_OUT);
-        assertThatThrownBy(() -> new LogSampler(-1, new MutableClock(Instant.EPOCH)))
+        PerSecondSampler none = new PerSecondSampler(0, new MutableClock(Instant.EPOCH));
+        assertThat(none.sample()).isEqualTo(PerSecondSampler.LEAVE_OUT);
+        assertThatThrownBy(() -> new PerSecondSampler(-1, new MutableClock(Instant.EPOCH)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("perSecond");
     }
 }

@@ -3,15 +3,20 @@ package io.headroom.app.ops.tracing;
 import java.time.Clock;
 
 /**
- * At most {@code perSecond} log lines a second of one kind; the rest are counted, and the next line that is written
- * says how many were left out before it. Access lines of requests that admission turned away go through one: they
- * come in floods (thousands a second at 5x capacity), and one JSON line each cost a quarter of the throughput of the
- * rejection path (measured with wrk on 429s: 12,000-13,600/s with a line each, 16,200-19,000/s without). The metrics
- * still count every one. Thread-safe.
+ * At most {@code perSecond} of one kind of thing a second (log lines, new traces); the rest are counted, and the next
+ * one taken can say how many were left out before it. Two users:
+ * <ul>
+ *   <li>Access lines of requests that admission turned away ({@link AccessLog}): they come in floods (thousands a
+ *       second at 5x capacity), and one JSON line each cost a quarter of the throughput of the rejection path
+ *       (measured with wrk on 429s: 12,000-13,600/s with a line each, 16,200-19,000/s without). The metrics still
+ *       count every one.</li>
+ *   <li>New traces ({@link TraceBudget}).</li>
+ * </ul>
+ * Thread-safe.
  */
-final class LogSampler {
+final class PerSecondSampler {
 
-    /** What {@link #sample()} returns for a line to leave out. */
+    /** What {@link #sample()} returns for one to leave out. */
     static final long LEAVE_OUT = -1;
 
     private final int perSecond;
@@ -20,7 +25,7 @@ final class LogSampler {
     private int written;
     private long leftOut;
 
-    LogSampler(int perSecond, Clock clock) {
+    PerSecondSampler(int perSecond, Clock clock) {
         if (perSecond < 0) {
             throw new IllegalArgumentException("perSecond must be >= 0, got " + perSecond);
         }
