@@ -33,6 +33,8 @@ class MetricsEndpointTest extends CommerceTestSupport {
         assertThat(metrics).as("latency per route and class, with SLO buckets")
                 .containsPattern("http_server_requests_seconds_bucket\\{[^}]*class=\"CRITICAL\"[^}]*uri=\"/v1/orders\"[^}]*le=\"0\\.3\"")
                 .containsPattern("http_server_requests_seconds_count\\{[^}]*class=\"DEFAULT\"[^}]*status=\"404\"[^}]*uri=\"/v1/products/\\{id\\}\"");
+        assertThat(metrics).as("no long-task timer beside each observation's timer (management.metrics.observations.ignored-meters)")
+                .doesNotContain("http_server_requests_active_seconds");
         assertThat(metrics).as("admission")
                 .contains("headroom_admission_limit", "headroom_admission_in_flight", "headroom_admission_queued{class=\"CRITICAL\"}")
                 .containsPattern("headroom_admission_admitted_total\\{class=\"CRITICAL\",tenant=\"" + shop.id() + "\"\\} 1(\\.0)?\\b");
