@@ -20,7 +20,7 @@ import java.util.List;
  * <p>Why: at 5x capacity the app turns thousands of requests a second away, and recording each one's trace (its
  * server and admission spans, their attributes, their export) put OpenTelemetry or Micrometer Tracing code on the
  * stack of 18% of the app's CPU samples (JFR, 2026-12-07). With tracing off, the overload verdict's goodput went
- * from 0.48-0.61x to 0.71x at 2x and from 0.07-0.21x to 0.39x at 5x in that day's runs (README). Below the budget
+ * from 0.48-0.61x to 0.71x at 2x and from 0.03-0.21x to 0.39x at 5x in that day's runs (README). Below the budget
  * every request is traced as before.
  */
 final class TraceBudget implements Sampler {

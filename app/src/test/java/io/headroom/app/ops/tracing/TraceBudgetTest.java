@@ -45,18 +45,29 @@ class TraceBudgetTest {
 
     @Test
     void theProbabilityStillAppliesAndWhatItDropsTakesNothingFromTheBudget() {
-        Sampler none = TraceBudget.sampler(0.0, 3, clock);
+        // With probability 0.5, OpenTelemetry's ratio sampler keeps a trace whose id's last 16 hex digits are below
+        // half of Long.MAX_VALUE, and drops one above.
+        String keptByRatio = "4bf92f3577b34da60000000000000001";
+        String droppedByRatio = "4bf92f3577b34da67ffffffffffffffe";
+        Sampler half = TraceBudget.sampler(0.5, 1, clock);
         for (int i = 0; i < 5; i++) {
-            assertThat(decide(none, Context.root())).isEqualTo(SamplingDecision.DROP);
+            assertThat(decide(half, Context.root(), droppedByRatio)).isEqualTo(SamplingDecision.DROP);
         }
-        assertThat(none.getDescription()).contains("at most 3 new traces a second");
+        assertThat(decide(half, Context.root(), keptByRatio)).as("the budget of one, untouched by the five dropped before")
+                .isEqualTo(SamplingDecision.RECORD_AND_SAMPLE);
+        assertThat(decide(half, Context.root(), keptByRatio)).as("now spent").isEqualTo(SamplingDecision.DROP);
+        assertThat(half.getDescription()).contains("at most 1 new traces a second");
 
         Sampler zeroBudget = TraceBudget.sampler(1.0, 0, clock);
         assertThat(decide(zeroBudget, Context.root())).isEqualTo(SamplingDecision.DROP);
     }
 
     private static SamplingDecision decide(Sampler sampler, Context parent) {
-        return sampler.shouldSample(parent, TRACE, "http post /v1/orders", SpanKind.SERVER, Attributes.empty(), List.of()).getDecision();
+        return decide(sampler, parent, TRACE);
+    }
+
+    private static SamplingDecision decide(Sampler sampler, Context parent, String traceId) {
+        return sampler.shouldSample(parent, traceId, "http post /v1/orders", SpanKind.SERVER, Attributes.empty(), List.of()).getDecision();
     }
 
     /** A context whose span is in this process ({@code local}) or came in a caller's traceparent, sampled or not. */
