@@ -33,6 +33,11 @@ final class PerSecondSampler {
         this.clock = clock;
     }
 
+    /** How many it takes a second at most. */
+    int perSecond() {
+        return perSecond;
+    }
+
     /**
      * Whether to write the next line: {@link #LEAVE_OUT}, or the number of lines left out since the last one written
      * (to be said in this one).

@@ -27,12 +27,10 @@ final class TraceBudget implements Sampler {
 
     private final Sampler ratio;
     private final PerSecondSampler budget;
-    private final int perSecond;
 
     private TraceBudget(double probability, int perSecond, Clock clock) {
         this.ratio = Sampler.traceIdRatioBased(probability);
         this.budget = new PerSecondSampler(perSecond, clock);
-        this.perSecond = perSecond;
     }
 
     /** The app's sampler: new traces and those a caller marked sampled within the budget; spans of a trace follow its root. */
@@ -53,6 +51,6 @@ final class TraceBudget implements Sampler {
 
     @Override
     public String getDescription() {
-        return "TraceBudget{" + ratio.getDescription() + ", at most " + perSecond + " new traces a second}";
+        return "TraceBudget{" + ratio.getDescription() + ", at most " + budget.perSecond() + " new traces a second}";
     }
 }
