@@ -114,6 +114,7 @@ public record Scenario(String name, String description, Target target, Limits li
      * requests answered 2xx within their deadline, over the phases), {@code p99Ms} and {@code goodputRatio}
      * (goodput / min(offered, capacity)) per window, met in at least {@code attainment} of the windows (default 0.9);
      * {@code recoverySeconds}: after every fault, goodput is back to 90% of its level before the fault within that long.
+     * {@code operation}: judge only that operation of the mix, or the extra stream with that label; without it, the mix.
      */
     public record Slo(String name, String operation, List<String> phases, Double availability, Double p99Ms, Double goodputRatio,
                       Double recoverySeconds, Double attainment) {
@@ -283,11 +284,13 @@ public record Scenario(String name, String description, Target target, Limits li
                 require(f.set() != null && !f.set().isEmpty(), where + ".set (the fault to PUT) is required");
             }
         }
+        Set<String> extraLabels = phases.stream().flatMap(p -> p.extra().stream()).map(Stream::label).collect(java.util.stream.Collectors.toSet());
         for (int i = 0; i < slos.size(); i++) {
             Slo o = slos.get(i);
             String where = at + "slos[" + i + "] (" + o.name() + ")";
             require(o.name() != null && !o.name().isBlank(), where + ".name is required");
-            require(o.operation() == null || names.contains(o.operation()), where + ".operation must name one of the operations, got '" + o.operation() + "'");
+            require(o.operation() == null || names.contains(o.operation()) || extraLabels.contains(o.operation()),
+                    where + ".operation must name one of the operations or an extra stream's label, got '" + o.operation() + "'");
             for (String ph : o.phases() == null ? List.<String>of() : o.phases()) {
                 require(phaseNames.contains(ph), where + ".phases: no phase named '" + ph + "'");
             }

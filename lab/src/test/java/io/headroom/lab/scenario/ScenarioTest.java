@@ -47,6 +47,15 @@ class ScenarioTest {
     }
 
     @Test
+    void anObjectiveMayJudgeAnExtraStreamByItsLabel() {
+        String phases = "phases: [{type: steady, rate: 1, seconds: 5, extra: [{label: steady-get, operation: get, rate: 2}]}]\n";
+        Scenario s = Scenario.parse("x", OPS + phases + "slos: [{name: s, operation: steady-get, availability: 0.99}]");
+        assertThat(s.slos()).singleElement().satisfies(o -> assertThat(o.operation()).isEqualTo("steady-get"));
+        assertThatThrownBy(() -> Scenario.parse("x", OPS + phases + "slos: [{name: s, operation: other-get, availability: 0.99}]"))
+                .hasMessageContaining("must name one of the operations or an extra stream's label, got 'other-get'");
+    }
+
+    @Test
     void phasesGiveTheirRates() {
         Scenario s = Scenario.parse("x", OPS + """
                 phases:
