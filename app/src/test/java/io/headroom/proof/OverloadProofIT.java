@@ -28,7 +28,7 @@ class OverloadProofIT {
 
     /** What one mode did. */
     record Outcome(Results run, double capacity, double goodput2x, double goodput5x, double checkout2x, double checkout5x, long errors,
-                   long offered) {
+                   long offered, Map<String, Long> criticalRefused) {
 
         /** The highest rate the steps offered, per second. */
         long topStep() {
@@ -83,6 +83,9 @@ class OverloadProofIT {
                                     hardened.ratio5x() >= 0.9).notGating()
                             .atLeast("checkouts answered 201 within 2 s at 2x", hardened.checkout2x() * 100, 99.9, "%.2f%%").notGating()
                             .atLeast("checkouts answered 201 within 2 s at 5x", hardened.checkout5x() * 100, 99.9, "%.2f%%").notGating()
+                            // Why checkouts were not served, when they were not: admission's own count, by reason.
+                            .check("checkouts (CRITICAL) refused by admission control over the whole run, by reason",
+                                    hardened.criticalRefused().isEmpty() ? "none" : hardened.criticalRefused().toString(), "recorded", true)
                             .atMost("requests answered with an error other than shedding (5xx other than 503, time-outs), 2x and 5x",
                                     hardened.errors(), 0, "%.0f").notGating()
                             // The ratios above are only as good as the capacity: on 2026-12-06 the limit fell to its floor
@@ -132,11 +135,13 @@ class OverloadProofIT {
         system.startApp("--headroom.mode=" + mode);
         try {
             Results run = system.lab(scenario.toString(), mode, Map.of());
+            Map<String, Long> criticalRefused = system.refused("CRITICAL");
             long errors = run.windows().stream().filter(w -> w.phase().startsWith("overload-")).mapToLong(w -> w.errors() + w.timeouts()).sum();
             // A share, not a count: the two runs are offered the same rates, but a run can end at its request limit.
             long offered = run.windows().stream().filter(w -> w.phase().startsWith("overload-")).mapToLong(Results.WindowRow::offered).sum();
             return new Outcome(run, capacity != null ? capacity : run.run().measuredCapacity(), goodput(run, "overload-2x"), goodput(run, "overload-5x"),
-                    availability(run, "overload-2x", "checkouts"), availability(run, "overload-5x", "checkouts"), errors, offered);
+                    availability(run, "overload-2x", "checkouts"), availability(run, "overload-5x", "checkouts"), errors, offered,
+                    criticalRefused);
         } finally {
             system.stopApp();
         }

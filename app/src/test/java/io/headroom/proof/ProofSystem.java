@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.headroom.lab.Lab;
 import io.headroom.lab.analysis.Results;
 import io.headroom.lab.proof.ProofVerdict;
+import io.headroom.lab.service.PrometheusScraper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -154,6 +155,23 @@ final class ProofSystem implements AutoCloseable {
     JsonNode ledger() throws Exception {
         return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(providersUrl() + "/ledger")).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    /**
+     * What the app's admission control has refused so far in one class ({@code CRITICAL}, ...), by reason: its
+     * {@code headroom_admission_rejected_total} counters, read from {@code /actuator/prometheus}.
+     */
+    Map<String, Long> refused(String priorityClass) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(appUrl() + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as("GET /actuator/prometheus").isEqualTo(200);
+        Map<String, Long> byReason = new java.util.TreeMap<>();
+        for (PrometheusScraper.Sample s : PrometheusScraper.parse(r.body())) {
+            if (s.name().equals("headroom_admission_rejected_total") && priorityClass.equals(s.labels().get("class"))) {
+                byReason.merge(s.labels().get("reason"), Math.round(s.value()), Long::sum);
+            }
+        }
+        return byReason;
     }
 
     /** One number from the database (as the owner, outside row-level security: a proof counts every tenant's rows). */

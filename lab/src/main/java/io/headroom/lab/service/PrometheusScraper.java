@@ -29,7 +29,8 @@ public final class PrometheusScraper {
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** One series of one scrape: metric name, labels, value. */
-    record Sample(String name, Map<String, String> labels, double value) {
+    /** One line of the text format: a series' name, its labels and its value. */
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final HttpClient http;
@@ -89,7 +90,8 @@ public final class PrometheusScraper {
         return lastFailure;
     }
 
-    static List<Sample> parse(String text) {
+    /** The samples of a scrape in the text format; comments and lines that are not a sample are left out. */
+    public static List<Sample> parse(String text) {
         return text.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).map(PrometheusScraper::sample)
                 .filter(java.util.Objects::nonNull).toList();
     }
