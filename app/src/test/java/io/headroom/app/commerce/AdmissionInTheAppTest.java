@@ -29,7 +29,8 @@ import org.springframework.test.context.TestPropertySource;
  */
 @AppTest
 @TestPropertySource(properties = {"headroom.admission.initial-limit=4", "headroom.admission.min-limit=4",
-        "headroom.admission.max-limit=4", "headroom.admission.max-wait=100ms"})
+        "headroom.admission.max-limit=4", "headroom.admission.max-wait.CRITICAL=100ms",
+        "headroom.admission.max-wait.DEFAULT=100ms", "headroom.admission.max-wait.SHEDDABLE=100ms"})
 class AdmissionInTheAppTest extends CommerceTestSupport {
 
     static final AtomicInteger PRODUCT_STATEMENTS = new AtomicInteger();

@@ -15,7 +15,8 @@ import org.springframework.test.context.TestPropertySource;
 /** N concurrent orders against stock N/2: exactly N/2 succeed, the rest are told out-of-stock, stock ends at 0. */
 @AppTest
 // All 60 must reach the database at once for this to test the reservation, not admission control: let them in.
-@TestPropertySource(properties = {"headroom.admission.tenant-max-share=1.0", "headroom.admission.max-wait=20s",
+@TestPropertySource(properties = {"headroom.admission.tenant-max-share=1.0", "headroom.admission.max-wait.CRITICAL=20s",
+        "headroom.admission.max-wait.DEFAULT=20s", "headroom.admission.max-wait.SHEDDABLE=20s",
         "headroom.admission.initial-limit=100", "headroom.admission.min-limit=100", "headroom.admission.max-limit=100",
         "spring.datasource.hikari.connection-timeout=20000"})
 class OversellTest extends CommerceTestSupport {

@@ -39,7 +39,7 @@ import java.util.function.LongSupplier;
  *       round robin (fair queuing). CoDel style: when a class's queue has not been empty for
  *       {@code codelInterval} (100 ms), new waiters may wait only {@code codelTarget} (5 ms) and are served newest
  *       first (LIFO), so a standing queue drains instead of serving stale requests; otherwise they wait up to
- *       {@code maxWait}, never past their deadline.</li>
+ *       their class's {@code maxWaits} (CRITICAL 1 s, the others 200 ms), never past their deadline.</li>
  * </ol>
  * Freed capacity goes first to classes below their guaranteed share, then by priority. Thread-safe; waiting
  * blocks the caller (cheap on virtual threads).
@@ -54,26 +54,45 @@ public final class Admission {
     public record Request(Priority priority, String tenant, String plan, Deadline deadline) {
     }
 
-    /** Settings; {@link #defaults()} gives the documented ones. */
-    public record Settings(Map<Priority, Double> shares, Map<Priority, Integer> queueSizes, Duration maxWait,
+    /**
+     * Settings; {@link #defaults()} gives the documented ones. {@code maxWaits}: how long a request of each class may
+     * wait in its queue while the queue is not standing. CRITICAL waits longest (1 s, half its default deadline in the
+     * app): a checkout turned away after 200 ms had most of its 2 s left, and only a passing stall was holding it (at
+     * 5x overload on two shared cores, 10 of 240 checkouts, 2026-12-07). A lasting CRITICAL overload is CoDel's.
+     */
+    public record Settings(Map<Priority, Double> shares, Map<Priority, Integer> queueSizes, Map<Priority, Duration> maxWaits,
                            Duration codelInterval, Duration codelTarget, double tenantMaxShare, Map<String, Plan> plans) {
+
+        public Settings {
+            for (Priority p : Priority.values()) {
+                if (maxWaits.get(p) == null || maxWaits.get(p).isNegative()) {
+                    throw new IllegalArgumentException("maxWaits needs a wait of zero or more for every class, got " + maxWaits);
+                }
+            }
+        }
 
         public static Settings defaults() {
             return new Settings(Map.of(Priority.CRITICAL, 0.7, Priority.DEFAULT, 0.2, Priority.SHEDDABLE, 0.1),
                     Map.of(Priority.CRITICAL, 100, Priority.DEFAULT, 50, Priority.SHEDDABLE, 20),
-                    Duration.ofMillis(200), Duration.ofMillis(100), Duration.ofMillis(5), 0.5,
+                    Map.of(Priority.CRITICAL, Duration.ofSeconds(1), Priority.DEFAULT, Duration.ofMillis(200), Priority.SHEDDABLE, Duration.ofMillis(200)),
+                    Duration.ofMillis(100), Duration.ofMillis(5), 0.5,
                     Map.of("free", new Plan(5, 10), "standard", new Plan(50, 100), "premium", new Plan(200, 400)));
         }
 
         public Settings withPlans(Map<String, Plan> value) {
-            return new Settings(shares, queueSizes, maxWait, codelInterval, codelTarget, tenantMaxShare, value);
+            return new Settings(shares, queueSizes, maxWaits, codelInterval, codelTarget, tenantMaxShare, value);
         }
 
         public Settings withTenantMaxShare(double value) {
-            return new Settings(shares, queueSizes, maxWait, codelInterval, codelTarget, value, plans);
+            return new Settings(shares, queueSizes, maxWaits, codelInterval, codelTarget, value, plans);
         }
 
+        /** The same longest wait for every class. */
         public Settings withMaxWait(Duration value) {
+            return withMaxWaits(Map.of(Priority.CRITICAL, value, Priority.DEFAULT, value, Priority.SHEDDABLE, value));
+        }
+
+        public Settings withMaxWaits(Map<Priority, Duration> value) {
             return new Settings(shares, queueSizes, value, codelInterval, codelTarget, tenantMaxShare, plans);
         }
     }
@@ -279,7 +298,7 @@ public final class Admission {
             }
             Instant now = clock.instant();
             boolean standing = queue.nonEmptySince != null && !now.isBefore(queue.nonEmptySince.plus(settings.codelInterval()));
-            Instant giveUpAt = now.plus(standing ? settings.codelTarget() : settings.maxWait());
+            Instant giveUpAt = now.plus(standing ? settings.codelTarget() : settings.maxWaits().get(request.priority()));
             if (request.deadline() != null && request.deadline().at().isBefore(giveUpAt)) {
                 giveUpAt = request.deadline().at();
             }

@@ -77,6 +77,33 @@ class AdmissionTest {
     }
 
     @Test
+    void eachClassWaitsItsOwnLongestWaitCriticalTheLongest() throws Exception {
+        Admission a = admission(settings().withMaxWaits(Map.of(Priority.CRITICAL, Duration.ofSeconds(5),
+                Priority.DEFAULT, Duration.ofMillis(20), Priority.SHEDDABLE, Duration.ofMillis(20))));
+        List<Admission.Permit> held = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            held.add(a.acquire(req(Priority.CRITICAL, "t" + i)));
+        }
+        CompletableFuture<Admission.Permit> critical = async(a, req(Priority.CRITICAL, "c"));
+        awaitQueued(a, Priority.CRITICAL, 1);
+
+        // A DEFAULT request that came later is turned away when its 20 ms are up; the CRITICAL one is still waiting.
+        assertThatThrownBy(() -> a.acquire(req(Priority.DEFAULT, "d")))
+                .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.reason()).isEqualTo(Rejected.Reason.OVERLOADED));
+        assertThat(critical).isNotDone();
+        assertThat(a.queued(Priority.CRITICAL)).isEqualTo(1);
+
+        held.get(0).close();
+        assertThat(critical.get(5, TimeUnit.SECONDS)).isNotNull();
+    }
+
+    @Test
+    void settingsNeedALongestWaitForEveryClass() {
+        assertThatThrownBy(() -> settings().withMaxWaits(Map.of(Priority.CRITICAL, Duration.ofSeconds(1))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("every class");
+    }
+
+    @Test
     void freedCapacityGoesToCriticalBeforeSheddableEvenWhenSheddableBorrowedEverything() throws Exception {
         Admission a = admission(settings());
         List<Admission.Permit> sheddable = new ArrayList<>();

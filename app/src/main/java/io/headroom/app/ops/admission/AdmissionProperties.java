@@ -31,7 +31,12 @@ public class AdmissionProperties {
     private int maxLimit = 200;
     private Map<Priority, Double> shares = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 0.7, Priority.DEFAULT, 0.2, Priority.SHEDDABLE, 0.1));
     private Map<Priority, Integer> queueSizes = new LinkedHashMap<>(Map.of(Priority.CRITICAL, 100, Priority.DEFAULT, 50, Priority.SHEDDABLE, 20));
-    private Duration maxWait = Duration.ofMillis(200);
+    /**
+     * How long a request may wait for a place, per class, while its queue is not standing (never past its deadline).
+     * CRITICAL waits longest, half its default deadline: see {@code Admission.Settings}.
+     */
+    private Map<Priority, Duration> maxWait = new LinkedHashMap<>(Map.of(
+            Priority.CRITICAL, Duration.ofSeconds(1), Priority.DEFAULT, Duration.ofMillis(200), Priority.SHEDDABLE, Duration.ofMillis(200)));
     /**
      * The status of a request refused for the system's state (overloaded, or its deadline passed while it waited): 429 by
      * default, as Netflix's concurrency-limits servlet filter does, or 503. Tomcat closes the connection after every 503
@@ -77,8 +82,8 @@ public class AdmissionProperties {
     public void setShares(Map<Priority, Double> value) { this.shares = value; }
     public Map<Priority, Integer> getQueueSizes() { return queueSizes; }
     public void setQueueSizes(Map<Priority, Integer> value) { this.queueSizes = value; }
-    public Duration getMaxWait() { return maxWait; }
-    public void setMaxWait(Duration value) { this.maxWait = value; }
+    public Map<Priority, Duration> getMaxWait() { return maxWait; }
+    public void setMaxWait(Map<Priority, Duration> value) { this.maxWait = value; }
     public int getOverloadStatus() { return overloadStatus; }
     public void setOverloadStatus(int value) {
         if (value != 429 && value != 503) {
