@@ -29,7 +29,6 @@ public final class PrometheusScraper {
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     /** One series of one scrape: metric name, labels, value. */
-    /** One line of the text format: a series' name, its labels and its value. */
     public record Sample(String name, Map<String, String> labels, double value) {
     }
 
