@@ -23,6 +23,9 @@ class OverloadProofIT {
     static final Path SCENARIO = ProofSystem.SCENARIOS.resolve("overload.yaml");
     private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
+    /** The label of the scenario's fixed-rate checkout stream (CRITICAL). */
+    static final String CHECKOUTS = "checkouts";
+
     /** The first seconds of a phase are the system catching up with the new rate; they are left out of its figures. */
     static final int SETTLE_SECONDS = 2;
 
@@ -75,7 +78,7 @@ class OverloadProofIT {
                     warm-up: a freshly started JVM spends its first minute under load compiling, and steps taken then measured \
                     half the capacity (409-516/s against 976-1,195/s warm, 2026-12-07). What gates instead is verdict 9: the \
                     hardened system is measurably better than the naive one.""".formatted(
-                            offeredPerSecond(hardened.run(), "overload-5x", "checkouts"), hardened.capacity(), SETTLE_SECONDS),
+                            offeredPerSecond(hardened.run(), "overload-5x", CHECKOUTS), hardened.capacity(), SETTLE_SECONDS),
                     new ProofVerdict.Builder()
                             .check("goodput at 2x / capacity", "%.3f (%.0f/s)".formatted(hardened.ratio2x(), hardened.goodput2x()), "≥ 0.9",
                                     hardened.ratio2x() >= 0.9).notGating()
@@ -140,7 +143,7 @@ class OverloadProofIT {
             // A share, not a count: the two runs are offered the same rates, but a run can end at its request limit.
             long offered = run.windows().stream().filter(w -> w.phase().startsWith("overload-")).mapToLong(Results.WindowRow::offered).sum();
             return new Outcome(run, capacity != null ? capacity : run.run().measuredCapacity(), goodput(run, "overload-2x"), goodput(run, "overload-5x"),
-                    availability(run, "overload-2x", "checkouts"), availability(run, "overload-5x", "checkouts"), errors, offered,
+                    availability(run, "overload-2x", CHECKOUTS), availability(run, "overload-5x", CHECKOUTS), errors, offered,
                     criticalRefused);
         } finally {
             system.stopApp();

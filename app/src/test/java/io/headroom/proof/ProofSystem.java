@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
@@ -165,7 +166,7 @@ final class ProofSystem implements AutoCloseable {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(appUrl() + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as("GET /actuator/prometheus").isEqualTo(200);
-        Map<String, Long> byReason = new java.util.TreeMap<>();
+        Map<String, Long> byReason = new TreeMap<>();
         for (PrometheusScraper.Sample s : PrometheusScraper.parse(r.body())) {
             if (s.name().equals("headroom_admission_rejected_total") && priorityClass.equals(s.labels().get("class"))) {
                 byReason.merge(s.labels().get("reason"), Math.round(s.value()), Long::sum);

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.dataformat.yaml.YAMLMapper;
@@ -284,7 +285,7 @@ public record Scenario(String name, String description, Target target, Limits li
                 require(f.set() != null && !f.set().isEmpty(), where + ".set (the fault to PUT) is required");
             }
         }
-        Set<String> extraLabels = phases.stream().flatMap(p -> p.extra().stream()).map(Stream::label).collect(java.util.stream.Collectors.toSet());
+        Set<String> extraLabels = phases.stream().flatMap(p -> p.extra().stream()).map(Stream::label).collect(Collectors.toSet());
         for (int i = 0; i < slos.size(); i++) {
             Slo o = slos.get(i);
             String where = at + "slos[" + i + "] (" + o.name() + ")";
