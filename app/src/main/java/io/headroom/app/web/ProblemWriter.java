@@ -6,7 +6,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes a problem from a servlet filter, where the MVC exception handlers do not reach. */
+/** Writes a problem from a servlet filter, where the MVC exception handlers do not reach; with its length, not chunked. */
 @Component
 public class ProblemWriter {
 
@@ -17,8 +17,10 @@ public class ProblemWriter {
     }
 
     public void write(HttpServletResponse response, ProblemDetail problem) throws IOException {
+        byte[] body = json.writeValueAsBytes(problem);
         response.setStatus(problem.getStatus());
         response.setContentType("application/problem+json");
-        json.writeValue(response.getOutputStream(), problem);
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
     }
 }
