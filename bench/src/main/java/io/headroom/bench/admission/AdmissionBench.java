@@ -134,11 +134,7 @@ public final class AdmissionBench {
     // --- the phases --------------------------------------------------------------------------------------
 
     private Result steadyReads(String label) throws Exception {
-        List<String[]> targets = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String key = tenant("Reader " + i, "standard");
-            targets.add(new String[] {key, Long.toString(product(key, 1_000_000))});
-        }
+        List<String[]> targets = readers();
         openLoop(rate, 5, targets, (t, i) -> get("/v1/products/" + t[1], t[0]), Duration.ofSeconds(1), "warm-up");
         return openLoop(rate, seconds, targets, (t, i) -> get("/v1/products/" + t[1], t[0]), Duration.ofSeconds(1), label);
     }
@@ -149,11 +145,7 @@ public final class AdmissionBench {
      * process ({@link ProcessHandle.Info#totalCpuDuration}); its idle rate, measured for 5 s first, is taken out.
      */
     private List<Cost> requestCosts() throws Exception {
-        List<String[]> readers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            String key = tenant("Reader " + i, "standard");
-            readers.add(new String[] {key, Long.toString(product(key, 1_000_000))});
-        }
+        List<String[]> readers = readers();
         String freeKey = tenant("Over quota", "free");
         // Its own product (the one call of its quota spent on it), so that the few reads the quota lets through are 200s.
         List<String[]> overQuota = List.<String[]>of(new String[] {freeKey, Long.toString(product(freeKey, 1_000_000))});
@@ -335,6 +327,16 @@ public final class AdmissionBench {
             Thread.sleep(200);
         }
         throw new IllegalStateException("nothing answered UP on port " + port + " within 120 s; see bench/target/*.log");
+    }
+
+    /** Four standard tenants with a product each (plenty of stock): the steady reads' targets, {key, product id}. */
+    private List<String[]> readers() throws Exception {
+        List<String[]> readers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String key = tenant("Reader " + i, "standard");
+            readers.add(new String[] {key, Long.toString(product(key, 1_000_000))});
+        }
+        return readers;
     }
 
     private List<String[]> shops(int n) throws Exception {
