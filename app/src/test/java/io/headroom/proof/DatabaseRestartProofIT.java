@@ -42,7 +42,7 @@ class DatabaseRestartProofIT {
                 Results.Verdict serves = verdict(run, "serves-after-restart");
 
                 ProofVerdict verdict = system.verdict(7, "Database restart", """
-                        PostgreSQL is stopped (fast shutdown) 15 s into 40 requests/s and started again 3 s later; nobody touches \
+                        PostgreSQL is stopped (fast shutdown) 10 s into 40 requests/s and started again 3 s later; nobody touches \
                         the app. It serves again within seconds of the database's return, every order it acknowledged is kept \
                         and reaches a final state, and nothing is charged twice.""",
                         new ProofVerdict.Builder()

@@ -32,6 +32,9 @@ import java.util.function.Predicate;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The whole system as real processes for one verdict of the proof suite: the payment and email simulators
@@ -51,6 +54,7 @@ final class ProofSystem implements AutoCloseable {
     static final String OPERATOR_KEY = "proof-operator-key-0123456789abcdef";
     static final Duration START_BOUND = Duration.ofSeconds(120);
     static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final YAMLMapper YAML = YAMLMapper.builder().build();
 
     final String name;
     final Path dir;
@@ -112,7 +116,12 @@ final class ProofSystem implements AutoCloseable {
 
     /** SIGTERM, and SIGKILL if it has not stopped within 30 s. */
     void stopApp() throws InterruptedException {
-        stop(app);
+        stopApp(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM, and SIGKILL if it has not stopped within {@code grace}. */
+    void stopApp(Duration grace) throws InterruptedException {
+        stop(app, grace);
         app = null;
     }
 
@@ -142,6 +151,50 @@ final class ProofSystem implements AutoCloseable {
         assertThat(exit).as("lab run %s (%s): 0 or 1 (a verdict), not a failed run", scenario, label).isBetween(0, 1);
         runs.add(label);
         return JSON.readValue(out.resolve("results.json").toFile(), Results.class);
+    }
+
+    /**
+     * {@code scenario} without its capacity steps, each {@code capacityFactor} phase turned into the rate it makes of
+     * {@code capacity}, and each fault after the steps moved earlier by their length: written beside the verdict's
+     * results, for the naive system, which is offered the requests per second the hardened system's steps measured
+     * (side by side at one load) rather than multiples of a capacity of its own.
+     */
+    Path atRatesOf(Path scenario, double capacity) throws IOException {
+        ObjectNode tree = (ObjectNode) YAML.readTree(scenario.toFile());
+        ArrayNode phases = YAML.createArrayNode();
+        double at = 0;
+        double stepsFrom = -1;
+        double stepsSeconds = 0;
+        for (JsonNode phase : tree.get("phases")) {
+            double seconds;
+            if (phase.path("type").asString().equals("steps")) {
+                seconds = phase.get("steps").size() * phase.get("stepSeconds").asDouble();
+                stepsFrom = at;
+                stepsSeconds += seconds;
+            } else {
+                seconds = phase.get("seconds").asDouble();
+                ObjectNode copy = ((ObjectNode) phase).deepCopy();
+                if (copy.has("capacityFactor")) {
+                    copy.put("rate", Math.round(copy.remove("capacityFactor").asDouble() * capacity));
+                }
+                phases.add(copy);
+            }
+            at += seconds;
+        }
+        tree.set("phases", phases);
+        for (JsonNode fault : tree.path("faults")) {
+            double faultAt = fault.get("at").asDouble();
+            if (stepsFrom >= 0 && faultAt > stepsFrom) {
+                assertThat(faultAt).as("fault %s comes after the steps it is moved past", fault.get("name")).isGreaterThanOrEqualTo(stepsFrom + stepsSeconds);
+                ((ObjectNode) fault).put("at", faultAt - stepsSeconds);
+            }
+        }
+        String name = tree.get("name").asString();
+        tree.put("name", name + "-at-rates");
+        tree.put("description", "%s at the rates that %.0f requests/s of capacity makes, without capacity steps.".formatted(name, capacity));
+        Path out = dir.resolve(scenario.getFileName().toString().replace(".yaml", "-at-rates.yaml"));
+        YAML.writeValue(out.toFile(), tree);
+        return out;
     }
 
     /** Empties the simulators' ledgers and clears their faults (between two runs on one system). */
@@ -259,13 +312,13 @@ final class ProofSystem implements AutoCloseable {
         throw new AssertionError("not healthy within " + START_BOUND.toSeconds() + " s; see " + dir.resolve(log));
     }
 
-    private static void stop(Process p) throws InterruptedException {
+    private static void stop(Process p, Duration grace) throws InterruptedException {
         if (p == null || !p.isAlive()) {
             return;
         }
         List<ProcessHandle> children = p.descendants().toList();
         p.toHandle().destroy();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        if (!p.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
         }
@@ -274,8 +327,8 @@ final class ProofSystem implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        stop(app);
-        stop(providers);
+        stop(app, Duration.ofSeconds(30));
+        stop(providers, Duration.ofSeconds(30));
     }
 
     static int freePort() throws IOException {
