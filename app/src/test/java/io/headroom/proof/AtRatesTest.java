@@ -74,7 +74,12 @@ class AtRatesTest {
 
     private Path write(String phasesAndFaults) throws Exception {
         Path file = dir.resolve("scenario.yaml");
-        Files.writeString(file, "name: synthetic\ndescription: a test scenario\n" + phasesAndFaults);
+        Files.writeString(file, """
+                name: synthetic
+                description: a test scenario
+                operations:
+                  - {name: browse, weight: 1, method: GET, path: "/v1/products"}
+                """ + phasesAndFaults);
         return file;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.headroom.lab.Lab;
 import io.headroom.lab.analysis.Results;
 import io.headroom.lab.proof.ProofVerdict;
+import io.headroom.lab.scenario.Scenario;
 import io.headroom.lab.service.PrometheusScraper;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -163,24 +164,28 @@ final class ProofSystem implements AutoCloseable {
         return atRatesOf(scenario, capacity, dir);
     }
 
-    /** {@link #atRatesOf(Path, double)}, written to {@code dir}. */
+    /**
+     * {@link #atRatesOf(Path, double)}, written to {@code dir}. The phases' lengths are the lab's own reading of the
+     * scenario ({@link Scenario#load}: a steps phase lasts its steps times {@code stepSeconds}); the file written is the
+     * scenario's YAML with only the steps, the factors and the faults' times changed.
+     */
     static Path atRatesOf(Path scenario, double capacity, Path dir) throws IOException {
+        List<Scenario.Phase> parsed = Scenario.load(scenario).phases();
         ObjectNode tree = (ObjectNode) YAML.readTree(scenario.toFile());
         ArrayNode phases = YAML.createArrayNode();
         List<double[]> removed = new ArrayList<>(); // {from, seconds} of each steps phase
         double at = 0;
-        for (JsonNode phase : tree.get("phases")) {
-            boolean steps = phase.path("type").asString().equals("steps");
-            double seconds = steps ? phase.get("steps").size() * phase.get("stepSeconds").asDouble() : phase.get("seconds").asDouble();
-            if (steps) {
-                removed.add(new double[] {at, seconds});
+        for (int i = 0; i < parsed.size(); i++) {
+            Scenario.Phase phase = parsed.get(i);
+            if (phase.type().equals("steps")) {
+                removed.add(new double[] {at, phase.seconds()});
             } else {
-                ObjectNode copy = ((ObjectNode) phase).deepCopy();
+                ObjectNode copy = ((ObjectNode) tree.get("phases").get(i)).deepCopy();
                 toRate(copy, capacity);
                 copy.path("extra").forEach(stream -> toRate((ObjectNode) stream, capacity));
                 phases.add(copy);
             }
-            at += seconds;
+            at += phase.seconds();
         }
         tree.set("phases", phases);
         for (JsonNode fault : tree.path("faults")) {
