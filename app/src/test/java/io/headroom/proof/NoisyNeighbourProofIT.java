@@ -28,11 +28,13 @@ class NoisyNeighbourProofIT {
             double noisyRefused = Phases.labelShare(run, "noisy", "noisy", Results.LabelRow::shed);
 
             ProofVerdict verdict = system.verdict(3, "Noisy neighbour", """
-                    Six tenants on the standard plan (50 requests/s each) send 150 requests/s between them: alone, then beside a \
+                    Six tenants on the standard plan (50 requests/s each) send 100 requests/s between them (150/s until \
+                    2026-12-07, which on a host about twice as slow as usual saturated the machine by itself: 97.1% served in \
+                    the baseline): alone, then beside a \
                     seventh tenant sending its quota of 50 requests/s (the baseline), then beside the same tenant sending \
                     500 requests/s, ten times its quota. The quota admits 50/s of the 500 either way, so what the baseline and \
                     the noisy phase differ by is the excess: 450 requests/s refused with 429. The six keep their success rate \
-                    (within 0.5 point: 15 of the phase's 3,000 requests) and their p99 within 1.25x of the baseline. What gates: \
+                    (within 0.5 point: 10 of the phase's 2,000 requests) and their p99 within 1.25x of the baseline. What gates: \
                     the noisy tenant is refused, and the six are not taken down (at least 97% served); the rest is reported. \
                     Refusing 450 requests/s costs CPU that the six's requests share (2 cores for the app, PostgreSQL and the \
                     load generator). Until 2026-12-03 the baseline was the six alone, so their p99 ratio also counted the \
