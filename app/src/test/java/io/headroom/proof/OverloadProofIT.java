@@ -96,6 +96,11 @@ class OverloadProofIT {
                             .check("capacity measured below the top step's rate (the steps found the ceiling)", "%.0f/s vs %d/s".formatted(
                                     hardened.capacity(), hardened.topStep()), "below", hardened.capacity() < 0.95 * hardened.topStep()).notGating(),
                     hardened.run().machine());
+            // The contrast gates where the naive system is overloaded. When the hardened steps measure less than the machine
+            // serves (the limit at its floor in the steps: 506/s on a slow host on 2026-12-07, where the naive app then
+            // served all of "2x", 1,011/s, with a p50 of 2-5 ms), 2x is no overload at all, and the gate moves to 5x.
+            double naiveServed2x = goodput(naive.run(), "overload-2x") / offeredPerSecond(naive.run(), "overload-2x");
+            boolean twoTimesIsOverload = naiveServed2x < 0.9;
             ProofVerdict contrast = system.verdict(9, "Naive contrast: overload", """
                     The same load against the naive system (no admission control, deadlines or shedding), right after the \
                     hardened one: the same warm-up, then the same requests per second at 2x and 5x the capacity the hardened \
@@ -104,16 +109,26 @@ class OverloadProofIT {
                     measurably better at 2x, where the naive one has collapsed already (about 0.001x). At 5x it is reported, not \
                     gated: 5x is over 12,000 requests/s from a generator on the same 2 cores, and there the hardened system can \
                     collapse too (goodput 0.014x against the naive 0.001x in one full run of 2026-12-07; one probe at 4,000/s got \
-                    no answer in time for 17 s).""".formatted(hardened.capacity()),
+                    no answer in time for 17 s). Unless 2x is no overload for the naive system (it served at least 90%% of it): \
+                    then the steps measured the hardened limit's shedding rather than the machine, and the gate is at 5x instead \
+                    (on a slow host on 2026-12-07 the steps measured 506/s, the naive app served all of 1,011/s, and the hardened \
+                    one 848/s: the limit sat at its floor, 10, from the 800/s step on). The naive system served %.1f%% of 2x \
+                    here, so the gate is at %s.""".formatted(hardened.capacity(), naiveServed2x * 100, twoTimesIsOverload ? "2x" : "5x"),
                     new ProofVerdict.Builder()
                             .check("goodput / capacity at 2x, hardened vs naive", "%.3f vs %.3f".formatted(hardened.ratio2x(), naive.ratio2x()),
-                                    "hardened at least 2x naive", hardened.ratio2x() >= 2 * naive.ratio2x())
+                                    "hardened at least 2x naive", hardened.ratio2x() >= 2 * naive.ratio2x()).notGatingIf(!twoTimesIsOverload)
                             .check("checkouts within 2 s at 2x, hardened vs naive", "%.2f%% vs %.2f%%".formatted(hardened.checkout2x() * 100,
                                     naive.checkout2x() * 100), "hardened higher", hardened.checkout2x() > naive.checkout2x())
+                            .notGatingIf(!twoTimesIsOverload)
                             .check("goodput / capacity at 5x, hardened vs naive", "%.3f vs %.3f".formatted(hardened.ratio5x(), naive.ratio5x()),
-                                    "hardened at least 2x naive", hardened.ratio5x() >= 2 * naive.ratio5x()).notGating()
+                                    "hardened at least 2x naive", hardened.ratio5x() >= 2 * naive.ratio5x()).notGatingIf(twoTimesIsOverload)
                             .check("checkouts within 2 s at 5x, hardened vs naive", "%.2f%% vs %.2f%%".formatted(hardened.checkout5x() * 100,
-                                    naive.checkout5x() * 100), "hardened higher", hardened.checkout5x() > naive.checkout5x()).notGating()
+                                    naive.checkout5x() * 100), "hardened higher", hardened.checkout5x() > naive.checkout5x())
+                            .notGatingIf(twoTimesIsOverload)
+                            // Reported so that a run where 2x was no overload still shows what the limit cost there.
+                            .check("goodput at 2x, hardened / naive (below 1: the hardened system turned away work the naive one served)",
+                                    "%.3f (%.0f/s vs %.0f/s)".formatted(hardened.goodput2x() / Math.max(1, naive.goodput2x()), hardened.goodput2x(),
+                                            naive.goodput2x()), "≥ 1", hardened.goodput2x() >= naive.goodput2x()).notGating()
                             .check("errors other than shedding at 2x and 5x, share of requests offered, hardened vs naive",
                                     "%.1f%% (%d of %d) vs %.1f%% (%d of %d)".formatted(hardened.errorShare() * 100, hardened.errors(), hardened.offered(),
                                             naive.errorShare() * 100, naive.errors(), naive.offered()),
@@ -149,6 +164,11 @@ class OverloadProofIT {
     /** Goodput per second of the whole mix over a phase, its first seconds left out. */
     static double goodput(Results run, String phase) {
         return settled(run, phase).mapToLong(Results.WindowRow::goodput).average().orElse(0);
+    }
+
+    /** Requests of the whole mix offered per second over a phase, its first seconds left out. */
+    static double offeredPerSecond(Results run, String phase) {
+        return settled(run, phase).mapToLong(Results.WindowRow::offered).average().orElse(0);
     }
 
     /** {@code label}'s requests offered per second over a phase, its first seconds left out. */

@@ -45,6 +45,11 @@ public record ProofVerdict(int number, String name, String title, String claim, 
             return this;
         }
 
+        /** Marks the check added last as not gating when {@code condition} holds (a check that gates only in some runs). */
+        public Builder notGatingIf(boolean condition) {
+            return condition ? notGating() : this;
+        }
+
         /** {@code measured <= limit}, shown with the given format. */
         public Builder atMost(String what, double measured, double limit, String format) {
             return check(what, format.formatted(measured), "≤ " + format.formatted(limit), measured <= limit);
