@@ -127,7 +127,8 @@ class OverloadProofIT {
                             .notGatingIf(twoTimesIsOverload)
                             // Reported so that a run where 2x was no overload still shows what the limit cost there.
                             .check("goodput at 2x, hardened / naive (below 1: the hardened system turned away work the naive one served)",
-                                    "%.3f (%.0f/s vs %.0f/s)".formatted(hardened.goodput2x() / Math.max(1, naive.goodput2x()), hardened.goodput2x(),
+                                    naive.goodput2x() < 1 ? "the naive app served none (hardened %.0f/s)".formatted(hardened.goodput2x())
+                                            : "%.3f (%.0f/s vs %.0f/s)".formatted(hardened.goodput2x() / naive.goodput2x(), hardened.goodput2x(),
                                             naive.goodput2x()), "≥ 1", hardened.goodput2x() >= naive.goodput2x()).notGating()
                             .check("errors other than shedding at 2x and 5x, share of requests offered, hardened vs naive",
                                     "%.1f%% (%d of %d) vs %.1f%% (%d of %d)".formatted(hardened.errorShare() * 100, hardened.errors(), hardened.offered(),
