@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
- * Claims and runs the jobs of one queue: up to {@link JobsConfig#concurrency()} at once, each on a virtual thread.
+ * Claims and runs the jobs of one queue: up to {@link JobsConfig#concurrency()} at once (or {@link Builder#concurrency(int)}), each on a virtual thread.
  *
  * <ul>
  *   <li>Claims are leases: {@code FOR UPDATE SKIP LOCKED} in batches, the attempt counted at claim time, the lease
@@ -68,6 +68,8 @@ public final class JobWorker implements AutoCloseable {
     private final Backoff backoff;
 
     private final Semaphore permits;
+    /** The most jobs this worker runs at once: the builder's, or the queue's {@link JobsConfig#concurrency()}. */
+    private final int concurrency;
     private final Map<Long, Running> inFlight = new ConcurrentHashMap<>();
     private final BlockingQueue<Long> acks = new LinkedBlockingQueue<>();
     private final ExecutorService handlerThreads = Executors.newVirtualThreadPerTaskExecutor();
@@ -92,7 +94,8 @@ public final class JobWorker implements AutoCloseable {
         this.events = builder.events;
         this.handlers = Map.copyOf(builder.handlers);
         this.backoff = new Backoff(config.backoffBase(), config.backoffCap(), builder.random);
-        this.permits = new Semaphore(config.concurrency());
+        this.concurrency = builder.concurrency > 0 ? builder.concurrency : config.concurrency();
+        this.permits = new Semaphore(concurrency);
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobs-housekeeping-" + name).factory());
         this.wakeup = new Wakeup(queue.dataSource(), JobQueue.CHANNEL, name, e -> events.failed("listen", e));
     }
@@ -128,7 +131,7 @@ public final class JobWorker implements AutoCloseable {
         long maintainEvery = Math.min(config.heartbeat().toMillis(), config.rotationInterval().toMillis() / 2);
         housekeeping.scheduleWithFixedDelay(this::maintain, 0, Math.max(1, maintainEvery), TimeUnit.MILLISECONDS);
         LOG.log(System.Logger.Level.INFO, "job worker {0} started on queue {1} (concurrency {2}, kinds {3})",
-                workerId, name, config.concurrency(), handlers.keySet());
+                workerId, name, concurrency, handlers.keySet());
         return this;
     }
 
@@ -137,7 +140,7 @@ public final class JobWorker implements AutoCloseable {
     private void claimLoop() {
         long failureBackoffMillis = 50;
         boolean backlog = false;
-        int fullBatch = Math.min(config.claimBatch(), config.concurrency());
+        int fullBatch = Math.min(config.claimBatch(), concurrency);
         while (claiming) {
             int slots = 0;
             try {
@@ -713,6 +716,7 @@ public final class JobWorker implements AutoCloseable {
         private String workerId;
         private RandomGenerator random = RandomGenerator.getDefault();
         private JobEvents events = JobEvents.NONE;
+        private int concurrency;
 
         private Builder(JobQueue queue, String name) {
             this.queue = queue;
@@ -735,6 +739,18 @@ public final class JobWorker implements AutoCloseable {
         /** The source of backoff jitter; inject a seeded one for reproducible tests. */
         public Builder random(RandomGenerator generator) {
             this.random = generator;
+            return this;
+        }
+
+        /**
+         * The most jobs this worker runs at once, instead of the queue's {@link JobsConfig#concurrency()}: for a queue
+         * whose jobs are heavy and not urgent (reports), so that they cannot take every core at once.
+         */
+        public Builder concurrency(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("a worker's concurrency must be at least 1, got " + value);
+            }
+            this.concurrency = value;
             return this;
         }
 

@@ -60,6 +60,32 @@ class EnqueueAndCompleteTest {
     }
 
     @Test
+    void aWorkersOwnConcurrencyCapsTheJobsItRunsAtOnce(TestDatabase db) throws Exception {
+        JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast().toBuilder().concurrency(16).build(), Clock.systemUTC(),
+                JobEvents.NONE);
+        for (int i = 0; i < 12; i++) {
+            enqueue(queue, NewJob.builder("heavy", "tenant-" + (i % 3), "slow").build());
+        }
+        java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        JobHandler slow = (job, ctx) -> {
+            most.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(50);
+            } finally {
+                running.decrementAndGet();
+            }
+        };
+        try (JobWorker worker = JobWorker.builder(queue, "heavy").concurrency(2).handler("slow", slow).build().start()) {
+            await("12 jobs done", Duration.ofSeconds(30), sql(() -> scalar(db.dataSource(), "SELECT count(*) FROM jobs.job WHERE queue = 'heavy'") == 0));
+        }
+        // The queue's config allows 16 at once; the worker's own setting holds it at 2, and it does use both.
+        assertThat(most.get()).isEqualTo(2);
+        assertThatThrownBy(() -> JobWorker.builder(queue, "heavy").concurrency(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1, got 0");
+    }
+
+    @Test
     void aDedupKeyIsUniqueAmongUnfinishedJobsOfAQueue(TestDatabase db) throws Exception {
         JobQueue queue = new JobQueue(db.dataSource(), QueueTestSupport.fast(), Clock.systemUTC(), JobEvents.NONE);
         Enqueued first = enqueue(queue, NewJob.builder("dedup", "t1", "charge").dedupKey("order-7").build());

@@ -52,6 +52,14 @@ class JobWorkers implements SmartLifecycle {
             for (JobRegistration r : registrations) {
                 builders.computeIfAbsent(r.queue(), q -> JobWorker.builder(queue, q).events(events)).handler(r.kind(), instrumented(r.queue(), r.handler()));
             }
+            properties.getQueueConcurrency().forEach((name, n) -> {
+                JobWorker.Builder b = builders.get(name);
+                if (b == null) {
+                    throw new IllegalStateException("headroom.jobs.queue-concurrency names queue '" + name
+                            + "', which has no handlers here (queues: " + builders.keySet() + ")");
+                }
+                b.concurrency(n);
+            });
             builders.values().forEach(b -> workers.add(b.build().start()));
         }
         sampler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("jobs-metrics").factory());

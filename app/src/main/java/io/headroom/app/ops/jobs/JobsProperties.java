@@ -2,6 +2,8 @@ package io.headroom.app.ops.jobs;
 
 import io.headroom.jobs.JobsConfig;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** {@code headroom.jobs.*}: the queue's settings (defaults from {@link JobsConfig#defaults()}) and the workers'. */
@@ -31,12 +33,19 @@ public class JobsProperties {
     private Duration deadRetention = DEFAULTS.deadRetention();
     private Duration handledRetention = DEFAULTS.handledRetention();
     private boolean wakeOnNotify = DEFAULTS.wakeOnNotify();
+    /**
+     * The most jobs a queue's worker runs at once, where it is not {@code concurrency}: by queue name. application.yaml
+     * gives the reports queue 3, the reports pool's connections. A name that is no queue with handlers fails the start.
+     */
+    private Map<String, Integer> queueConcurrency = new LinkedHashMap<>();
 
     JobsConfig toConfig() {
         return new JobsConfig(lease, heartbeat, pollInterval, claimBatch, concurrency, handlerTimeout, backoffBase, backoffCap,
                 defaultMaxAttempts, tenantPendingCap, rotationInterval, discoveryInterval, deadRetention, handledRetention, wakeOnNotify);
     }
 
+    public Map<String, Integer> getQueueConcurrency() { return queueConcurrency; }
+    public void setQueueConcurrency(Map<String, Integer> value) { this.queueConcurrency = value; }
     public boolean isWorkersEnabled() { return workersEnabled; }
     public void setWorkersEnabled(boolean value) { this.workersEnabled = value; }
     public Duration getStopGrace() { return stopGrace; }
