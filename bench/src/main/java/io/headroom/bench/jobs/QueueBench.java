@@ -344,15 +344,18 @@ public final class QueueBench {
             List<Thread> threads = new ArrayList<>();
             AutoCloseable consumer;
             String deadSql;
+            // headroom-jobs' statements timed by kind (claim, ack, enqueue, commit), per window: which slows while the snapshot is held.
+            TimedDataSource timing = headroom ? new TimedDataSource() : null;
             if (headroom) {
-                JobQueue queue = new JobQueue(ds, config().withClaimBatch(100), Clock.systemUTC(), JobEvents.NONE);
+                javax.sql.DataSource timed = timing.wrap(ds);
+                JobQueue queue = new JobQueue(timed, config().withClaimBatch(100), Clock.systemUTC(), JobEvents.NONE);
                 consumer = JobWorker.builder(queue, "held").handler("noop", (job, ctx) -> done.incrementAndGet()).build().start();
                 for (int p = 0; p < producers; p++) {
                     int producer = p;
                     threads.add(Thread.ofPlatform().start(() -> {
                         long i = 0;
                         while (producing.get()) {
-                            try (Connection c = ds.getConnection()) {
+                            try (Connection c = timed.getConnection()) {
                                 c.setAutoCommit(false);
                                 queue.enqueue(c, NewJob.builder("held", "tenant-" + (producer + 4 * (i++ % 5)), "noop").build());
                                 c.commit();
@@ -386,20 +389,20 @@ public final class QueueBench {
             // Warm-up: with 5 s (until 2026-12-07) the baseline's first two windows ran at 2,755 and 3,633 jobs/s against
             // about 4,900 after them (the JIT), and counted in the baseline.
             Thread.sleep(warmup.toMillis());
-            long[] base = measure(done, produced, probe, deadSql, baseline, windows);
+            long[] base = measure(done, produced, probe, deadSql, baseline, windows, timing);
             windows.append(" | snapshot held from here: ");
             long[] heldStats;
             try (Connection holder = probe.getConnection(); Statement s = holder.createStatement()) {
                 holder.setAutoCommit(false);
                 s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
                 s.executeQuery("SELECT count(*) FROM other_work").close();
-                heldStats = measure(done, produced, probe, deadSql, held, windows);
+                heldStats = measure(done, produced, probe, deadSql, held, windows, timing);
                 holder.rollback();
             }
             // The same length as the baseline again, the snapshot released: this host's speed drifts within minutes, so
             // the held windows are compared with the mean of the two sides, and a drift shows as the sides differing.
             windows.append(" | snapshot released from here: ");
-            long[] after = measure(done, produced, probe, deadSql, baseline, windows);
+            long[] after = measure(done, produced, probe, deadSql, baseline, windows, timing);
             producing.set(false);
             for (Thread t : threads) {
                 t.join();
@@ -413,7 +416,8 @@ public final class QueueBench {
 
     /** Returns {processed, dead tuples in the first window, max, last window}. */
     private long[] measure(AtomicLong done, AtomicLong produced, HikariDataSource probe, String deadSql, Duration length,
-                           StringBuilder windows) throws Exception {
+                           StringBuilder windows, TimedDataSource timing) throws Exception {
+        var phaseStart = timing == null ? null : timing.snapshot();
         long windowsCount = Math.max(1, length.toSeconds() / window.toSeconds());
         long first = -1;
         long max = 0;
@@ -422,6 +426,7 @@ public final class QueueBench {
         for (long w = 0; w < windowsCount; w++) {
             long before = done.get();
             long producedBefore = produced.get();
+            var statementsBefore = timing == null ? null : timing.snapshot();
             Thread.sleep(window.toMillis());
             long inWindow = done.get() - before;
             long producedInWindow = produced.get() - producedBefore;
@@ -432,6 +437,12 @@ public final class QueueBench {
             last = dead;
             windows.append(String.format(Locale.ROOT, "(%,.0f, %,d, enq %,.0f) ", inWindow / (double) window.toSeconds(), dead,
                     producedInWindow / (double) window.toSeconds()));
+            if (timing != null) {
+                System.out.println("statements, window: " + TimedDataSource.describe(statementsBefore, timing.snapshot(), window.toSeconds()));
+            }
+        }
+        if (timing != null) {
+            windows.append("[statements: ").append(TimedDataSource.describe(phaseStart, timing.snapshot(), length.toSeconds())).append("] ");
         }
         return new long[] {processed, first, max, last};
     }
