@@ -72,6 +72,8 @@ public final class QueueBench {
     private boolean heldSynchronousCommit = true;
     /** How long the held-snapshot part runs before its baseline is measured. */
     private Duration warmup = Duration.ofSeconds(20);
+    /** How many headroom-jobs workers (claim loops) the held-snapshot part runs on its queue, as that many processes would. */
+    private int heldWorkers = 1;
 
     private QueueBench(int jobs, int producers, int concurrency, Duration baseline, Duration held, Duration window) {
         this.jobs = jobs;
@@ -96,6 +98,7 @@ public final class QueueBench {
         Duration rotation = null;
         Boolean synchronousCommit = null;
         Duration warmup = null;
+        int heldWorkers = 1;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 usage("missing value for " + args[i]);
@@ -114,6 +117,12 @@ public final class QueueBench {
                 case "--discovery-millis" -> discovery = Duration.ofMillis(Long.parseLong(value));
                 case "--rotation-millis" -> rotation = Duration.ofMillis(Long.parseLong(value));
                 case "--warmup-seconds" -> warmup = Duration.ofSeconds(Long.parseLong(value));
+                case "--held-workers" -> {
+                    heldWorkers = Integer.parseInt(value);
+                    if (heldWorkers < 1) {
+                        usage("--held-workers takes 1 or more, got " + value);
+                    }
+                }
                 case "--synchronous-commit" -> synchronousCommit = switch (value) {
                     case "on" -> true;
                     case "off" -> false;
@@ -148,12 +157,13 @@ public final class QueueBench {
         if (synchronousCommit != null) {
             bench.heldSynchronousCommit = synchronousCommit;
         }
+        bench.heldWorkers = heldWorkers;
         bench.run();
     }
 
     private static void usage(String problem) {
         System.err.println("queue-bench: " + problem + "; flags: --jobs N --producers N --concurrency N "
-                + "--baseline-seconds S --held-seconds S --window-seconds S --parts throughput,pgbench,held --notify true|false --systems headroom,db-scheduler --discovery-millis N --rotation-millis N --synchronous-commit on|off --warmup-seconds S");
+                + "--baseline-seconds S --held-seconds S --window-seconds S --parts throughput,pgbench,held --notify true|false --systems headroom,db-scheduler --discovery-millis N --rotation-millis N --synchronous-commit on|off --warmup-seconds S --held-workers N");
         System.exit(2);
     }
 
@@ -349,7 +359,15 @@ public final class QueueBench {
             if (headroom) {
                 javax.sql.DataSource timed = timing.wrap(ds);
                 JobQueue queue = new JobQueue(timed, config().withClaimBatch(100), Clock.systemUTC(), JobEvents.NONE);
-                consumer = JobWorker.builder(queue, "held").handler("noop", (job, ctx) -> done.incrementAndGet()).build().start();
+                List<JobWorker> workers = new ArrayList<>();
+                for (int w = 0; w < heldWorkers; w++) {
+                    workers.add(JobWorker.builder(queue, "held").handler("noop", (job, ctx) -> done.incrementAndGet()).build().start());
+                }
+                consumer = () -> {
+                    for (JobWorker w : workers) {
+                        w.close();
+                    }
+                };
                 for (int p = 0; p < producers; p++) {
                     int producer = p;
                     threads.add(Thread.ofPlatform().start(() -> {
@@ -384,7 +402,7 @@ public final class QueueBench {
                 }
                 deadSql = "SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables WHERE relname = 'scheduled_tasks'";
             }
-            String name = headroom ? "headroom-jobs (batch 100)" : "db-scheduler lock-and-fetch";
+            String name = headroom ? "headroom-jobs (batch 100" + (heldWorkers > 1 ? ", " + heldWorkers + " workers" : "") + ")" : "db-scheduler lock-and-fetch";
             StringBuilder windows = new StringBuilder();
             // Warm-up: with 5 s (until 2026-12-07) the baseline's first two windows ran at 2,755 and 3,633 jobs/s against
             // about 4,900 after them (the JIT), and counted in the baseline.
